@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../rules/limits';
+import { AccountName, GroupSummary, Id, IsoTime, MemberProfile, Message, MessageBody, OrgInfo, OrgSlug, Password } from './model';
+
+/**
+ * The client <-> server wire: HTTP endpoints for authentication (called by the main process,
+ * which owns the refresh token) and socket.io events (held by the renderer, authenticated with
+ * the short-lived access token in `handshake.auth.token`).
+ *
+ * Every HTTP body and every socket ack is a `Result` (see errors.ts).
+ */
+
+// ---------------------------------------------------------------- HTTP (auth)
+
+export const DeviceInfo = z.object({
+  name: z.string().max(128),
+  platform: z.string().max(32),
+});
+
+export const SignInRequest = z.object({
+  org: OrgSlug,
+  account: AccountName,
+  password: Password,
+  device: DeviceInfo.optional(),
+});
+export type SignInRequest = z.infer<typeof SignInRequest>;
+
+export const TokenBundle = z.object({
+  accessToken: z.string(),
+  accessTokenExpiresAt: IsoTime,
+  refreshToken: z.string(),
+  refreshTokenExpiresAt: IsoTime,
+  member: MemberProfile,
+  org: OrgInfo,
+});
+export type TokenBundle = z.infer<typeof TokenBundle>;
+
+export const RefreshRequest = z.object({ refreshToken: z.string().min(16).max(512) });
+export const SignOutRequest = RefreshRequest;
+
+export const httpRoutes = {
+  signIn: { method: 'POST', path: '/api/auth/sign-in', request: SignInRequest, response: TokenBundle },
+  refresh: { method: 'POST', path: '/api/auth/refresh', request: RefreshRequest, response: TokenBundle },
+  signOut: { method: 'POST', path: '/api/auth/sign-out', request: SignOutRequest, response: z.object({}) },
+  health: { method: 'GET', path: '/api/health', request: z.object({}), response: z.object({ version: z.string() }) },
+} as const;
+export type HttpRoutes = typeof httpRoutes;
+
+// ---------------------------------------------------------------- socket.io
+
+/** Client -> server requests; the server answers each through the ack callback with a Result. */
+export const socketRequests = {
+  'groups:list': {
+    request: z.object({}),
+    response: z.object({ groups: z.array(GroupSummary) }),
+  },
+  'messages:send': {
+    request: z.object({ groupId: Id, clientId: Id, body: MessageBody }),
+    // `duplicate` is true when this clientId was already stored: the original message is returned
+    response: z.object({ message: Message, duplicate: z.boolean() }),
+  },
+  'messages:page': {
+    // beforeSeq: scroll back (older than); afterSeq: catch up (newer than); neither: the latest page
+    request: z
+      .object({
+        groupId: Id,
+        beforeSeq: z.number().int().positive().optional(),
+        afterSeq: z.number().int().nonnegative().optional(),
+        limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).default(HISTORY_PAGE_DEFAULT),
+      })
+      .refine((r) => r.beforeSeq === undefined || r.afterSeq === undefined, 'beforeSeq and afterSeq are exclusive'),
+    // ascending by seq; hasMore: there are more in the direction asked
+    response: z.object({ messages: z.array(Message), hasMore: z.boolean() }),
+  },
+  'groups:markRead': {
+    request: z.object({ groupId: Id, seq: z.number().int().nonnegative() }),
+    response: z.object({ groupId: Id, lastReadSeq: z.number().int().nonnegative() }),
+  },
+} as const;
+export type SocketRequests = typeof socketRequests;
+export type SocketRequestName = keyof SocketRequests;
+export type SocketRequest<N extends SocketRequestName> = z.input<SocketRequests[N]['request']>;
+export type SocketResponse<N extends SocketRequestName> = z.infer<SocketRequests[N]['response']>;
+
+/** Server -> client pushes. */
+export const socketPushes = {
+  /** To every member of the group (socket room `group:<id>`). */
+  'message:new': Message,
+  /** To the member's own sockets when they read on another device. */
+  'group:read': z.object({ groupId: Id, lastReadSeq: z.number().int().nonnegative() }),
+  /** The access token expired: the socket is about to be closed; reconnect with a fresh token. */
+  'auth:expired': z.object({}),
+} as const;
+export type SocketPushes = typeof socketPushes;
+export type SocketPushName = keyof SocketPushes;
+export type SocketPush<N extends SocketPushName> = z.infer<SocketPushes[N]>;
+
+/** Reason strings carried by socket.io `connect_error` (err.message) when the handshake is refused. */
+export const HANDSHAKE_ERRORS = { unauthorized: 'unauthorized', expired: 'token_expired' } as const;
+
+/** Typed maps for socket.io's generics: `Server<ClientToServer, ServerToClient>`. */
+type Ack<N extends SocketRequestName> = (
+  result: { ok: true; value: SocketResponse<N> } | { ok: false; error: import('./errors').AppError },
+) => void;
+export type ClientToServerEvents = { [N in SocketRequestName]: (payload: SocketRequest<N>, ack: Ack<N>) => void };
+export type ServerToClientEvents = { [N in SocketPushName]: (payload: SocketPush<N>) => void };
