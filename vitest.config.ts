@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // Unit and integration tests. End-to-end specs (test/e2e) run separately: see vitest.e2e.config.ts.
 export default defineConfig({
-  resolve: { alias: { '@shared': resolve(__dirname, 'src/shared') } },
+  resolve: { alias: { '@shared': resolve(import.meta.dirname, 'src/shared') } },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     exclude: ['test/e2e/**', 'node_modules/**'],

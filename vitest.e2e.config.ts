@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // Browser-mode end-to-end specs: real server processes, the web host, Debian Chromium via playwright-core.
 export default defineConfig({
-  resolve: { alias: { '@shared': resolve(__dirname, 'src/shared') } },
+  resolve: { alias: { '@shared': resolve(import.meta.dirname, 'src/shared') } },
   test: {
     include: ['test/e2e/**/*.e2e.ts'],
     environment: 'node',
