@@ -1,0 +1,76 @@
+import type { App, Session, WebContents } from 'electron';
+import type { Logger } from '../services/logger';
+import { originOf, type AppOrigin } from './origin';
+
+/**
+ * Electron's security checklist, applied to EVERY web contents the app ever creates (installed on
+ * `web-contents-created`, so windows created later — or by a bug — are covered too):
+ * - navigation and redirects stay on the app's origin,
+ * - `window.open` / target=_blank never opens an Electron window; validated http(s) links go to
+ *   the OS browser, everything else (javascript:, file:, data:, custom schemes) is dropped,
+ * - <webview> can never be attached,
+ * - permissions: only camera/microphone ('media'), only for the app's own origin, main frame.
+ */
+
+/** An http(s) URL without embedded credentials, normalized; null for anything else. */
+export function safeExternalUrl(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  if (parsed.username || parsed.password || !parsed.hostname) return null;
+  return parsed.href;
+}
+
+export interface SecurityDeps {
+  appOrigin: AppOrigin;
+  openExternal: (url: string) => Promise<void>;
+  log: Logger;
+}
+
+export function hardenWebContents(contents: WebContents, deps: SecurityDeps): void {
+  const { appOrigin, log } = deps;
+  const keepOnApp = (event: { preventDefault(): void }, url: string, what: string) => {
+    if (appOrigin.isAppUrl(url)) return;
+    event.preventDefault();
+    log.warn(`Blocked ${what} away from the app`, { url: url.slice(0, 200) });
+  };
+  contents.on('will-navigate', (event, url) => keepOnApp(event, url, 'navigation'));
+  contents.on('will-redirect', (event, url) => keepOnApp(event, url, 'redirect'));
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+    log.warn('Blocked a <webview>');
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    const external = safeExternalUrl(url);
+    if (external) {
+      deps.openExternal(external).catch((e: unknown) => log.warn(`Could not open a link in the browser: ${String(e)}`));
+    } else {
+      log.warn('Blocked window.open of a non-http(s) URL', { url: url.slice(0, 200) });
+    }
+    return { action: 'deny' };
+  });
+}
+
+export function installSecurityPolicy(app: App, deps: SecurityDeps): void {
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, deps));
+}
+
+/** True when a permission may be granted: camera/microphone for the app's own main frame only. */
+export function isPermissionAllowed(appOrigin: AppOrigin, permission: string, requestingUrl: string | undefined, isMainFrame: boolean): boolean {
+  return permission === 'media' && isMainFrame && originOf(requestingUrl) === appOrigin.origin;
+}
+
+export function installPermissionHandlers(session: Session, appOrigin: AppOrigin, log: Logger): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const allowed = isPermissionAllowed(appOrigin, permission, details.requestingUrl, details.isMainFrame);
+    if (!allowed) log.warn(`Denied permission "${permission}"`, { from: details.requestingUrl.slice(0, 200) });
+    callback(allowed);
+  });
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionAllowed(appOrigin, permission, details.requestingUrl ?? requestingOrigin, details.isMainFrame),
+  );
+}
