@@ -33,6 +33,7 @@ export default defineConfig({
     resolve: { alias: shared },
     plugins: [react()],
     build: {
+      minify: true,
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
     },

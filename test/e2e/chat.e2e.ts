@@ -124,7 +124,11 @@ describe('browser mode', () => {
   it('signing out wipes the session and the local cache', async () => {
     await li.getByTestId('signout-button').click();
     await li.getByTestId('signin-form').waitFor({ timeout: 15_000 });
-    const databases = await li.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+    type Idb = { databases(): Promise<Array<{ name?: string }>> };
+    const databases = await li.evaluate(async () => {
+      const idb = (globalThis as unknown as { indexedDB: Idb }).indexedDB;
+      return (await idb.databases()).map((d) => d.name);
+    });
     expect(databases.filter((n) => n?.startsWith('muster-'))).toEqual([]);
     await li.reload();
     await li.getByTestId('signin-form').waitFor({ timeout: 15_000 });

@@ -1,0 +1,57 @@
+import { useT } from '../i18n';
+import { Avatar } from '../components/Avatar';
+import { Spinner } from '../components/Spinner';
+import { GroupList } from '../features/groups';
+import { ChatEmpty, ChatView } from '../features/chat';
+import { useUi } from '../stores/ui';
+import { ConnectionStatus } from './ConnectionStatus';
+import { LocaleSwitch } from './LocaleSwitch';
+import { useServices, useSession, useSignedIn } from './services';
+
+export function AppShell() {
+  const { t, locale } = useT();
+  const { profile } = useSignedIn();
+  const { session } = useServices();
+  const signingOut = useSession((s) => s.signingOut);
+  const selected = useUi((s) => s.selectedGroupId);
+  const orgName = locale === 'en' && profile.org.nameEn ? profile.org.nameEn : profile.org.name;
+
+  return (
+    <div className="shell" data-testid="app-shell">
+      <header className="shell-header">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            M
+          </span>
+          <span className="brand-name">{t('app.name')}</span>
+          <span className="brand-org">{orgName}</span>
+        </div>
+        <div className="shell-header-end">
+          <ConnectionStatus />
+          <LocaleSwitch />
+          <div className="current-user" data-testid="current-user" title={t('shell.userMenu', { name: profile.member.name })}>
+            <Avatar name={profile.member.name} size="small" />
+            <span className="current-user-name">{profile.member.name}</span>
+          </div>
+          <button
+            type="button"
+            className="button button-quiet"
+            data-testid="signout-button"
+            disabled={signingOut}
+            aria-busy={signingOut}
+            onClick={() => void session.getState().signOut()}
+          >
+            {signingOut ? <Spinner /> : null}
+            {signingOut ? t('shell.signingOut') : t('shell.signOut')}
+          </button>
+        </div>
+      </header>
+      <main className="shell-body">
+        <aside className="rail" aria-label={t('groups.title')}>
+          <GroupList />
+        </aside>
+        <section className="pane">{selected ? <ChatView key={selected} groupId={selected} /> : <ChatEmpty />}</section>
+      </main>
+    </div>
+  );
+}

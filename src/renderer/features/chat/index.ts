@@ -1,0 +1,2 @@
+export { ChatView } from './ChatView';
+export { ChatEmpty } from './ChatEmpty';

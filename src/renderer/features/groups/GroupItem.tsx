@@ -1,0 +1,60 @@
+import type { Ref } from 'react';
+import { unreadBadgeText, unreadCount, type LocalGroup } from '../../db';
+import { useT } from '../../i18n';
+import { Avatar } from '../../components/Avatar';
+import { formatListTime } from '../../lib/time';
+
+interface Props {
+  group: LocalGroup;
+  selected: boolean;
+  tabbable: boolean;
+  onOpen(): void;
+  onFocus(): void;
+  ref: Ref<HTMLLIElement>;
+}
+
+export function GroupItem({ group, selected, tabbable, onOpen, onFocus, ref }: Props) {
+  const { t, tp, locale } = useT();
+  const unread = unreadCount(group);
+  const last = group.lastMessage;
+  const preview = last ? (last.kind === 'system' ? last.body : `${last.senderName}: ${last.body}`) : t('groups.noMessages');
+  const time = last ? formatListTime(last.createdAt, locale, t('chat.yesterday')) : '';
+
+  return (
+    <li
+      ref={ref}
+      role="option"
+      className={`group-item${selected ? ' is-selected' : ''}${unread > 0 ? ' has-unread' : ''}`}
+      data-testid="group-item"
+      data-group-id={group.id}
+      data-group-name={group.name}
+      aria-selected={selected}
+      tabIndex={tabbable ? 0 : -1}
+      onClick={onOpen}
+      onFocus={onFocus}
+    >
+      <Avatar name={group.name} />
+      <div className="group-item-main">
+        <div className="group-item-row">
+          <span className="group-item-name" title={group.name}>
+            {group.name}
+          </span>
+          {group.type !== 'internal' ? <span className={`tag tag-${group.type}`}>{t(`groups.type.${group.type}`)}</span> : null}
+          <time className="group-item-time" dateTime={last?.createdAt}>
+            {time}
+          </time>
+        </div>
+        <div className="group-item-row">
+          <span className="group-item-preview" data-testid="group-preview">
+            {preview}
+          </span>
+          {unread > 0 ? (
+            <span className="unread-badge" data-testid="unread-badge" aria-label={tp('groups.unread', unread)}>
+              {unreadBadgeText(unread)}
+            </span>
+          ) : null}
+        </div>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,295 @@
+import { HANDSHAKE_ERRORS, socketPushes, type AccessToken, type Message, type Result } from '@shared/contract';
+import { applyGroupRead, markReadLocally, storeServerMessages, upsertGroupList, type MusterDb } from '../db';
+import { createRequester, type RequestFn } from './request';
+import type { SocketLike } from './socket';
+import { catchUpGroup, loadOlder, type OlderOutcome } from './history';
+import { OutboxFlusher, discardMessage, enqueueMessage, retryMessage, type Sender } from './outbox';
+
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+export interface Visibility {
+  isVisible(): boolean;
+  /** Calls back when the page becomes visible/hidden; returns an unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+}
+
+export interface SyncEngineDeps {
+  db: MusterDb;
+  socket: SocketLike;
+  me: Sender;
+  accessToken(forceRefresh: boolean): Promise<Result<AccessToken>>;
+  onState(state: ConnectionState): void;
+  /** The group list was fetched from the server (an empty cache now means "no groups", not "not loaded"). */
+  onGroupsSynced?(): void;
+  /** The refresh token is gone: the user must sign in again. */
+  onSessionEnded(): void;
+  visibility: Visibility;
+  requestTimeoutMs?: number;
+  retryDelayMs?: number;
+  /** Delays between reconnects after a refused handshake; the last one repeats. */
+  handshakeRetryDelaysMs?: readonly number[];
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/**
+ * Keeps the member's Dexie cache in step with the server over one socket.io connection:
+ * on every connect it refreshes the group list, catches up the open group and flushes the outbox;
+ * pushes are applied as they come. The UI never waits for it — it reads the cache.
+ */
+export class SyncEngine {
+  readonly request: RequestFn;
+  private readonly flusher: OutboxFlusher;
+  private openGroupId: string | null = null;
+  private readonly catchUps = new Map<string, Promise<void>>();
+  private forceRefreshNext = false;
+  private handshakeFailures = 0;
+  private reconnectTimer: unknown = null;
+  private groupListTimer: unknown = null;
+  private stopped = false;
+  private ended = false;
+  private readonly cleanups: (() => void)[] = [];
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (handle: unknown) => void;
+  private readonly log: (message: string, error?: unknown) => void;
+
+  constructor(private readonly deps: SyncEngineDeps) {
+    this.setTimer = deps.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer = deps.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+    this.log = deps.log ?? ((m, e) => console.warn(`[sync] ${m}`, e ?? ''));
+    this.request = createRequester(deps.socket, deps.requestTimeoutMs);
+    this.flusher = new OutboxFlusher({
+      db: deps.db,
+      request: this.request,
+      isOnline: () => deps.socket.connected,
+      onDelivered: (m) => void this.markReadIfOpen(m.groupId),
+      retryDelayMs: deps.retryDelayMs,
+      setTimer: this.setTimer,
+      clearTimer: this.clearTimer,
+    });
+  }
+
+  start(): void {
+    const { socket } = this.deps;
+    this.listen('connect', () => void this.onConnect());
+    this.listen('disconnect', (reason) => this.onDisconnect(String(reason)));
+    this.listen('connect_error', (error) => void this.onConnectError(error));
+    this.listen('message:new', (payload) => void this.onMessageNew(payload));
+    this.listen('group:read', (payload) => void this.onGroupRead(payload));
+    this.listen('auth:expired', () => {
+      // The server closes this socket next; the reconnect must not reuse the expired token.
+      this.forceRefreshNext = true;
+    });
+    this.cleanups.push(this.deps.visibility.subscribe(() => void this.markOpenGroupRead()));
+    this.deps.onState('connecting');
+    socket.connect();
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.flusher.stop();
+    for (const t of [this.reconnectTimer, this.groupListTimer]) if (t !== null) this.clearTimer(t);
+    for (const c of this.cleanups.splice(0)) c();
+    this.deps.socket.disconnect();
+  }
+
+  /** For the socket's `auth` callback: a valid token, force-refreshed after the server refused one. */
+  async handshakeToken(): Promise<string | null> {
+    const force = this.forceRefreshNext;
+    this.forceRefreshNext = false;
+    const r = await this.deps.accessToken(force);
+    if (r.ok) return r.value.accessToken;
+    if (r.error.code === 'session_ended') this.endSession();
+    return null;
+  }
+
+  // ------------------------------------------------------------------ actions for the UI
+
+  /** The group shown in the chat pane (null: none). Catches it up and marks it read. */
+  openGroup(groupId: string | null): void {
+    this.openGroupId = groupId;
+    if (!groupId) return;
+    void this.markOpenGroupRead();
+    if (this.deps.socket.connected) void this.catchUp(groupId);
+  }
+
+  async send(groupId: string, body: string) {
+    const r = await enqueueMessage(this.deps.db, { groupId, body, sender: this.deps.me });
+    if (r.ok) void this.flusher.flush();
+    return r;
+  }
+
+  async retry(clientId: string): Promise<void> {
+    if (await retryMessage(this.deps.db, clientId)) void this.flusher.flush();
+  }
+
+  discard(clientId: string): Promise<void> {
+    return discardMessage(this.deps.db, clientId);
+  }
+
+  loadOlder(groupId: string, beforeSeq: number): Promise<Result<OlderOutcome>> {
+    return loadOlder(this.deps.db, this.request, groupId, beforeSeq);
+  }
+
+  /** Resolves when the current outbox flush (if any) is done — for tests and sign-out. */
+  flushOutbox(): Promise<void> {
+    return this.flusher.flush();
+  }
+
+  // ------------------------------------------------------------------ connection lifecycle
+
+  private listen(event: string, listener: (...args: unknown[]) => void): void {
+    this.deps.socket.on(event, listener);
+    this.cleanups.push(() => this.deps.socket.off(event, listener));
+  }
+
+  private async onConnect(): Promise<void> {
+    this.handshakeFailures = 0;
+    this.deps.onState('online');
+    // Order matters only loosely: the outbox does not need the group list, so it starts at once.
+    const flushing = this.flusher.flush();
+    await this.refreshGroups();
+    const open = this.openGroupId;
+    if (open) await this.catchUp(open);
+    await flushing;
+  }
+
+  private onDisconnect(reason: string): void {
+    if (this.stopped) return;
+    this.deps.onState('offline');
+    // socket.io does not reconnect after a server-side disconnect (e.g. token expiry): we do.
+    if (reason === 'io server disconnect') this.scheduleReconnect();
+  }
+
+  private async onConnectError(error: unknown): Promise<void> {
+    if (this.stopped) return;
+    this.deps.onState('offline');
+    const message = error instanceof Error ? error.message : String(error);
+    if (message === HANDSHAKE_ERRORS.expired || message === HANDSHAKE_ERRORS.unauthorized) {
+      this.handshakeFailures++;
+      const r = await this.deps.accessToken(true);
+      if (!r.ok && r.error.code === 'session_ended') {
+        this.endSession();
+        return;
+      }
+      this.scheduleReconnect();
+      return;
+    }
+    // Network errors: socket.io keeps retrying with its own backoff. A refusal it will not retry:
+    if (!this.deps.socket.active) {
+      this.handshakeFailures++;
+      this.scheduleReconnect();
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.ended || this.reconnectTimer !== null) return;
+    const delays = this.deps.handshakeRetryDelaysMs ?? [0, 1000, 3000, 10_000, 30_000];
+    const delay = delays[Math.min(Math.max(this.handshakeFailures - 1, 0), delays.length - 1)] ?? 30_000;
+    this.reconnectTimer = this.setTimer(() => {
+      this.reconnectTimer = null;
+      if (!this.stopped && !this.deps.socket.connected) {
+        this.deps.onState('connecting');
+        this.deps.socket.connect();
+      }
+    }, delay);
+  }
+
+  private endSession(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.deps.onSessionEnded();
+  }
+
+  // ------------------------------------------------------------------ data
+
+  private async refreshGroups(): Promise<void> {
+    const r = await this.request('groups:list', {});
+    if (!r.ok) {
+      this.log('groups:list failed', r.error);
+      return;
+    }
+    try {
+      const { readAhead } = await upsertGroupList(this.deps.db, r.value.groups);
+      this.deps.onGroupsSynced?.();
+      for (const { groupId, seq } of readAhead) void this.reportRead(groupId, seq);
+      await this.markOpenGroupRead();
+    } catch (e) {
+      this.log('storing the group list failed', e);
+    }
+  }
+
+  /** One catch-up per group at a time; callers share the running one. */
+  private catchUp(groupId: string): Promise<void> {
+    const running = this.catchUps.get(groupId);
+    if (running) return running;
+    const p = (async () => {
+      try {
+        const r = await catchUpGroup(this.deps.db, this.request, groupId);
+        if (!r.ok) this.log(`catch-up of ${groupId} failed`, r.error);
+        await this.markReadIfOpen(groupId);
+      } catch (e) {
+        this.log(`catch-up of ${groupId} failed`, e);
+      } finally {
+        this.catchUps.delete(groupId);
+      }
+    })();
+    this.catchUps.set(groupId, p);
+    return p;
+  }
+
+  private async onMessageNew(payload: unknown): Promise<void> {
+    const parsed = socketPushes['message:new'].safeParse(payload);
+    if (!parsed.success) return this.log('ignored a malformed message:new push');
+    const message: Message = parsed.data;
+    try {
+      const { unknownGroupIds } = await storeServerMessages(this.deps.db, [message]);
+      // A message for a group we do not know: we were just added to it.
+      if (unknownGroupIds.length) this.refreshGroupsSoon();
+      const group = await this.deps.db.groups.get(message.groupId);
+      // A gap before this message (missed while it was not open): fill it if the user is looking.
+      if (group && message.groupId === this.openGroupId && group.syncedSeq < message.seq) void this.catchUp(message.groupId);
+      await this.markReadIfOpen(message.groupId);
+    } catch (e) {
+      this.log('storing a pushed message failed', e);
+    }
+  }
+
+  private async onGroupRead(payload: unknown): Promise<void> {
+    const parsed = socketPushes['group:read'].safeParse(payload);
+    if (!parsed.success) return this.log('ignored a malformed group:read push');
+    await applyGroupRead(this.deps.db, parsed.data.groupId, parsed.data.lastReadSeq);
+  }
+
+  private refreshGroupsSoon(): void {
+    if (this.groupListTimer !== null) return;
+    this.groupListTimer = this.setTimer(() => {
+      this.groupListTimer = null;
+      void this.refreshGroups();
+    }, 300);
+  }
+
+  private markOpenGroupRead(): Promise<void> {
+    return this.openGroupId ? this.markReadIfOpen(this.openGroupId) : Promise.resolve();
+  }
+
+  /** Reads count only when the user can see them: the group is open and the window visible. */
+  private async markReadIfOpen(groupId: string): Promise<void> {
+    if (this.stopped || groupId !== this.openGroupId || !this.deps.visibility.isVisible()) return;
+    try {
+      const seq = await markReadLocally(this.deps.db, groupId);
+      // Offline: kept locally; the next group list shows it ahead of the server and reports it.
+      if (seq !== null) await this.reportRead(groupId, seq);
+    } catch (e) {
+      this.log('marking read failed', e);
+    }
+  }
+
+  private async reportRead(groupId: string, seq: number): Promise<void> {
+    if (!this.deps.socket.connected) return;
+    const r = await this.request('groups:markRead', { groupId, seq });
+    if (r.ok) await applyGroupRead(this.deps.db, r.value.groupId, r.value.lastReadSeq);
+  }
+}

@@ -1,0 +1,221 @@
+import { MessageBody, badRequest, ok, type ErrorCode, type Message, type Result } from '@shared/contract';
+import { newUuid } from '../lib/uuid';
+import { nextPendingSeq, storeServerMessages, type LocalMessage, type MusterDb, type OutboxEntry } from '../db';
+import { unavailableReason, type RequestFn } from './request';
+
+/**
+ * The outbox makes sending survive everything short of signing out: a message is first written
+ * locally (pending message + outbox entry, one transaction), then sent — with the same clientId on
+ * every attempt, so the server's dedup gives exactly-once delivery even when an ack is lost.
+ */
+
+export interface Sender {
+  id: string;
+  name: string;
+}
+
+/** Writes a pending message and its outbox entry atomically. Blank or over-long bodies are refused. */
+export async function enqueueMessage(
+  db: MusterDb,
+  input: { groupId: string; body: string; sender: Sender; now?: Date },
+): Promise<Result<LocalMessage>> {
+  const body = MessageBody.safeParse(input.body);
+  if (!body.success) return badRequest(body.error.issues, 'message');
+  const clientId = newUuid();
+  const now = input.now ?? new Date();
+  const createdAt = now.toISOString();
+  const message = await db.transaction('rw', db.messages, db.outbox, async () => {
+    const seq = await nextPendingSeq(db, input.groupId, now.getTime());
+    const pending: LocalMessage = {
+      key: clientId,
+      id: null,
+      groupId: input.groupId,
+      seq,
+      senderId: input.sender.id,
+      senderName: input.sender.name,
+      kind: 'text',
+      body: body.data,
+      clientId,
+      createdAt,
+      state: 'sending',
+    };
+    await db.messages.add(pending);
+    await db.outbox.add({ clientId, groupId: input.groupId, body: body.data, createdAt, order: seq, attempts: 0, timeouts: 0, state: 'queued' });
+    return pending;
+  });
+  return ok(message);
+}
+
+/** Puts a failed message back in the queue (same clientId: if it did reach the server, no duplicate). */
+export async function retryMessage(db: MusterDb, clientId: string): Promise<boolean> {
+  return db.transaction('rw', db.messages, db.outbox, async () => {
+    const message = await db.messages.get(clientId);
+    if (!message || message.id !== null) return false; // already delivered meanwhile
+    await db.messages.update(clientId, { state: 'sending', error: undefined });
+    const entry = await db.outbox.get(clientId);
+    if (entry) await db.outbox.update(clientId, { state: 'queued', timeouts: 0, lastError: undefined });
+    else
+      await db.outbox.add({
+        clientId,
+        groupId: message.groupId,
+        body: message.body,
+        createdAt: message.createdAt,
+        order: message.seq,
+        attempts: 0,
+        timeouts: 0,
+        state: 'queued',
+      });
+    return true;
+  });
+}
+
+/** Drops an unsent (failed) message for good. */
+export async function discardMessage(db: MusterDb, clientId: string): Promise<void> {
+  await db.transaction('rw', db.messages, db.outbox, async () => {
+    const message = await db.messages.get(clientId);
+    if (message && message.id === null) await db.messages.delete(clientId);
+    await db.outbox.delete(clientId);
+  });
+}
+
+/** Marks a message failed, unless it was delivered (or discarded) while we waited. */
+async function markFailed(db: MusterDb, clientId: string, code: ErrorCode): Promise<void> {
+  await db.transaction('rw', db.messages, db.outbox, async () => {
+    const entry = await db.outbox.get(clientId);
+    if (!entry) return;
+    await db.outbox.update(clientId, { state: 'failed', lastError: code });
+    const message = await db.messages.get(clientId);
+    if (message && message.id === null) await db.messages.update(clientId, { state: 'failed', error: code });
+  });
+}
+
+/** Refusals that will not change by trying again: the user decides (Retry / Delete). */
+const PERMANENT: ReadonlySet<ErrorCode> = new Set(['bad_request', 'not_member', 'forbidden', 'not_found', 'conflict']);
+
+export const MAX_CONSECUTIVE_TIMEOUTS = 3;
+
+export interface FlusherDeps {
+  db: MusterDb;
+  request: RequestFn;
+  isOnline(): boolean;
+  /** Called after a message was accepted (the group may need marking read). */
+  onDelivered?(message: Message): void;
+  /** Delay before retrying after a timeout or a transient server error. */
+  retryDelayMs?: number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+type StepOutcome = 'next' | 'stop';
+
+/**
+ * Sends queued entries in creation order. Groups are independent, but within a group one message
+ * is in flight at a time and a message that could not be sent holds back the ones after it, so
+ * the server assigns seqs in the order the user wrote.
+ */
+export class OutboxFlusher {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private retryTimer: unknown = null;
+  private stopped = false;
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (handle: unknown) => void;
+
+  constructor(private readonly deps: FlusherDeps) {
+    this.setTimer = deps.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer = deps.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  }
+
+  /** Starts a flush, or asks the running one to look again when it is done. Resolves when idle. */
+  flush(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.pass();
+        } while (this.again && !this.stopped && this.deps.isOnline());
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer !== null) this.clearTimer(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private async pass(): Promise<void> {
+    if (!this.deps.isOnline()) return;
+    const queued = await this.deps.db.outbox.orderBy('order').filter((e) => e.state === 'queued').toArray();
+    const byGroup = new Map<string, OutboxEntry[]>();
+    for (const e of queued) {
+      const list = byGroup.get(e.groupId);
+      if (list) list.push(e);
+      else byGroup.set(e.groupId, [e]);
+    }
+    await Promise.all([...byGroup.values()].map((entries) => this.sendInOrder(entries)));
+  }
+
+  private async sendInOrder(entries: OutboxEntry[]): Promise<void> {
+    for (const entry of entries) {
+      if (this.stopped || !this.deps.isOnline()) return;
+      if ((await this.sendOne(entry)) === 'stop') return;
+    }
+  }
+
+  private async sendOne(queued: OutboxEntry): Promise<StepOutcome> {
+    const { db, request } = this.deps;
+    // Re-read: a push or catch-up may have delivered it, or the user discarded it, meanwhile.
+    const entry = await db.outbox.get(queued.clientId);
+    if (!entry || entry.state !== 'queued') return 'next';
+    await db.outbox.update(entry.clientId, { attempts: entry.attempts + 1 });
+
+    const r = await request('messages:send', { groupId: entry.groupId, clientId: entry.clientId, body: entry.body });
+    if (r.ok) {
+      // duplicate: true means an earlier attempt got through; the original is what we keep.
+      await storeServerMessages(db, [r.value.message]);
+      this.deps.onDelivered?.(r.value.message);
+      return 'next';
+    }
+    const code = r.error.code;
+    if (PERMANENT.has(code)) {
+      await markFailed(db, entry.clientId, code);
+      return 'next';
+    }
+    const reason = unavailableReason(r);
+    if (reason === 'timeout' || code === 'internal') {
+      // The server may be struggling (or the ack got lost): a few tries, then let the user decide.
+      const timeouts = entry.timeouts + 1;
+      if (timeouts >= MAX_CONSECUTIVE_TIMEOUTS && this.deps.isOnline()) {
+        await markFailed(db, entry.clientId, code);
+        return 'next';
+      }
+      await db.outbox.update(entry.clientId, { timeouts });
+      this.scheduleRetry(this.deps.retryDelayMs ?? 2000);
+      return 'stop';
+    }
+    if (code === 'rate_limited') {
+      const seconds = Number(r.error.details?.['retryAfterSeconds']);
+      this.scheduleRetry(Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5000);
+      return 'stop';
+    }
+    // offline / disconnected / unauthorized: still 'sending'; the next connect flushes again.
+    return 'stop';
+  }
+
+  private scheduleRetry(ms: number): void {
+    if (this.stopped || this.retryTimer !== null) return;
+    this.retryTimer = this.setTimer(() => {
+      this.retryTimer = null;
+      void this.flush();
+    }, ms);
+  }
+}

@@ -1,0 +1,180 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Dexie } from 'dexie';
+import { err, ok, type BridgeArgs, type BridgeCallName, type BridgeEvent, type BridgeResult, type Profile, type Result } from '@shared/contract';
+import type { BridgeClient } from '../../src/renderer/bridge/client';
+import { memberDbName, upsertGroupList } from '../../src/renderer/db';
+import { memoryStorage, storageKeys } from '../../src/renderer/lib/storage';
+import { createSessionStore, type SessionStore } from '../../src/renderer/stores/session';
+import { FakeServer, ORG_ID } from './support/fake-server';
+import { FakeSocket } from './support/fake-socket';
+import { eventually } from './support/helpers';
+
+const profileOf = (name: string): Profile => ({
+  member: { id: crypto.randomUUID(), orgId: ORG_ID, account: name, name, nameEn: null, role: 'employee', departmentId: null, title: null },
+  org: { id: ORG_ID, slug: 'demo', name: '演示企业', nameEn: 'Demo' },
+  serverUrl: 'http://127.0.0.1:7800',
+});
+
+type Handlers = { [N in BridgeCallName]?: (args: BridgeArgs<N>) => Result<BridgeResult<N>> };
+
+function fakeBridge(handlers: Handlers) {
+  const calls: string[] = [];
+  const endedListeners = new Set<(e: BridgeEvent<'auth:sessionEnded'>) => void>();
+  const client: BridgeClient = {
+    async call(name, args) {
+      calls.push(name);
+      const h = handlers[name] as ((a: unknown) => Result<unknown>) | undefined;
+      return (h ? h(args) : err('unavailable', 'no handler')) as never;
+    },
+    onSessionEnded(listener) {
+      endedListeners.add(listener);
+      return () => endedListeners.delete(listener);
+    },
+  };
+  return { client, calls, endSession: (reason: 'revoked') => endedListeners.forEach((l) => l({ reason })) };
+}
+
+const stores: SessionStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) {
+    const { db, engine } = s.getState();
+    engine?.stop();
+    await db?.delete().catch(() => undefined);
+  }
+});
+
+function setup(handlers: Handlers, storage = memoryStorage()) {
+  const bridge = fakeBridge(handlers);
+  const sockets: FakeSocket[] = [];
+  const signedOut: number[] = [];
+  const store = createSessionStore({
+    bridge: bridge.client,
+    storage,
+    createSocket: () => {
+      const s = new FakeSocket(); // never connects: the server is unreachable
+      sockets.push(s);
+      return s;
+    },
+    visibility: { isVisible: () => true, subscribe: () => () => undefined },
+    onConnectionState: () => undefined,
+    onGroupsSynced: () => undefined,
+    onSignedOut: () => signedOut.push(1),
+  });
+  stores.push(store);
+  return { store, bridge, sockets, storage, signedOut };
+}
+
+const token = ok({ accessToken: 't', expiresAt: '2030-01-01T00:00:00Z' });
+
+describe('session', () => {
+  it('starts from the stored profile without waiting for the network, with that member’s cache', async () => {
+    const profile = profileOf('zhangwei');
+    const { store, sockets, bridge } = setup({ 'auth:current': () => ok({ profile }), 'auth:accessToken': () => token });
+    expect(store.getState().status).toBe('loading');
+    await store.getState().init();
+    const { status, db } = store.getState();
+    expect(status).toBe('signedIn');
+    expect(db?.name).toBe(memberDbName(profile.member.id));
+    expect(sockets[0]!.connectCalls).toBe(1); // connecting in the background, never connected
+    expect(bridge.calls).toEqual(['auth:current']); // no token needed to show the cache
+  });
+
+  it('signing out revokes the session and deletes the cache before the sign-in screen shows', async () => {
+    const profile = profileOf('lina');
+    const { store, bridge, storage, signedOut } = setup({
+      'auth:current': () => ok({ profile }),
+      'auth:signOut': () => ok({}),
+    });
+    await store.getState().init();
+    const server = new FakeServer({ id: profile.member.id, name: 'lina' });
+    await upsertGroupList(store.getState().db!, [server.summary(server.addGroup('secret'))]);
+    expect(storage.getItem(storageKeys.lastMemberId)).toBe(profile.member.id);
+
+    // What the sign-in screen's first render would find in IndexedDB:
+    let existedWhenSignInShowed: Promise<boolean> | null = null;
+    store.subscribe((s, prev) => {
+      if (s.status === 'signedOut' && prev.status !== 'signedOut')
+        existedWhenSignInShowed = indexedDB.databases().then((dbs) => dbs.some((d) => d.name === memberDbName(profile.member.id)));
+    });
+    await store.getState().signOut();
+    expect(bridge.calls).toContain('auth:signOut');
+    expect(store.getState()).toMatchObject({ status: 'signedOut', profile: null, db: null, engine: null, notice: null });
+    expect(await existedWhenSignInShowed!).toBe(false);
+    expect(storage.getItem(storageKeys.lastMemberId)).toBeNull();
+    expect(signedOut).toHaveLength(1);
+  });
+
+  it('still wipes locally when the server cannot be told about the sign-out', async () => {
+    const profile = profileOf('offline');
+    const { store } = setup({ 'auth:current': () => ok({ profile }) }); // auth:signOut -> unavailable
+    await store.getState().init();
+    await store.getState().db!.groups.count();
+    await store.getState().signOut();
+    expect(store.getState().status).toBe('signedOut');
+    expect(await Dexie.exists(memberDbName(profile.member.id))).toBe(false);
+  });
+
+  it('a session ended elsewhere wipes the cache and says so', async () => {
+    const profile = profileOf('revoked');
+    const { store, bridge } = setup({ 'auth:current': () => ok({ profile }) });
+    await store.getState().init();
+    await store.getState().db!.groups.count();
+    bridge.endSession('revoked');
+    await eventually(() => store.getState().status === 'signedOut');
+    expect(store.getState().notice).toBe('sessionEnded');
+    expect(await Dexie.exists(memberDbName(profile.member.id))).toBe(false);
+  });
+
+  it('deletes the cache of a member whose session is gone at start-up', async () => {
+    const stale = profileOf('stale');
+    const storage = memoryStorage();
+    const first = setup({ 'auth:current': () => ok({ profile: stale }) }, storage);
+    await first.store.getState().init();
+    await first.store.getState().db!.groups.count();
+    first.store.getState().engine!.stop();
+    first.store.getState().db!.close();
+
+    const next = setup({ 'auth:current': () => ok({ profile: null }) }, storage);
+    await next.store.getState().init();
+    expect(next.store.getState().status).toBe('signedOut');
+    expect(await Dexie.exists(memberDbName(stale.member.id))).toBe(false);
+    expect(storage.getItem(storageKeys.lastMemberId)).toBeNull();
+  });
+
+  it('signing in as someone else removes the previous member’s cache', async () => {
+    const before = profileOf('before');
+    const after = profileOf('after');
+    const storage = memoryStorage();
+    const first = setup({ 'auth:current': () => ok({ profile: before }) }, storage);
+    await first.store.getState().init();
+    await first.store.getState().db!.groups.count();
+    first.store.getState().engine!.stop();
+    first.store.getState().db!.close();
+
+    storage.setItem(storageKeys.lastMemberId, before.member.id);
+    const second = setup(
+      {
+        'auth:current': () => ok({ profile: null }),
+        'auth:signIn': () => ok({ profile: after, token: { accessToken: 't', expiresAt: '2030-01-01T00:00:00Z' } }),
+      },
+      storage,
+    );
+    const r = await second.store.getState().signIn({ org: 'demo', account: 'after', password: 'muster-demo' });
+    expect(r.ok).toBe(true);
+    expect(second.store.getState().status).toBe('signedIn');
+    expect(await Dexie.exists(memberDbName(before.member.id))).toBe(false);
+    expect(storage.getItem(storageKeys.lastMemberId)).toBe(after.member.id);
+  });
+
+  it('a failed sign-in returns the typed error and stays signed out', async () => {
+    const { store } = setup({
+      'auth:current': () => ok({ profile: null }),
+      'auth:signIn': () => err('rate_limited', 'locked', { retryAfterSeconds: 900 }),
+    });
+    await store.getState().init();
+    const r = await store.getState().signIn({ org: 'demo', account: 'x', password: 'y' });
+    expect(r).toEqual(err('rate_limited', 'locked', { retryAfterSeconds: 900 }));
+    expect(store.getState().status).toBe('signedOut');
+  });
+});
