@@ -96,7 +96,11 @@ export type SocketPushName = keyof SocketPushes;
 export type SocketPush<N extends SocketPushName> = z.infer<SocketPushes[N]>;
 
 /** Reason strings carried by socket.io `connect_error` (err.message) when the handshake is refused. */
-export const HANDSHAKE_ERRORS = { unauthorized: 'unauthorized', expired: 'token_expired' } as const;
+export const HANDSHAKE_ERRORS = {
+  unauthorized: 'unauthorized', // refresh and retry once; then the session is over
+  expired: 'token_expired', // refresh and retry
+  unavailable: 'unavailable', // the server could not check the token (storage down): retry later
+} as const;
 
 /** Typed maps for socket.io's generics: `Server<ClientToServer, ServerToClient>`. */
 type Ack<N extends SocketRequestName> = (

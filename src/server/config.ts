@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_HOST, DEFAULT_PORT, type ServerOptions } from './app';
+import { DEFAULT_DATA_DIR } from './storage';
+
+/**
+ * Environment -> options for the CLI (`npm run server`):
+ *   PORT (7800), HOST (127.0.0.1), DATABASE_URL (PostgreSQL; else PGlite in MUSTER_DATA_DIR,
+ *   default .muster/server-data), TLS_CERT_FILE + TLS_KEY_FILE (HTTPS when both are set),
+ *   MUSTER_SEED_DEMO (1 = create the demo org on first start; 0 = never), MUSTER_TRUST_PROXY
+ *   (1 = client address from X-Forwarded-For; only behind your own reverse proxy).
+ * Throws an Error with a readable message when a value is wrong.
+ */
+export const serverOptionsFromEnv = (env: NodeJS.ProcessEnv): ServerOptions => {
+  const port = env['PORT'] === undefined || env['PORT'] === '' ? DEFAULT_PORT : Number(env['PORT']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer 0–65535, got "${env['PORT']}"`);
+
+  const certFile = env['TLS_CERT_FILE'] || undefined;
+  const keyFile = env['TLS_KEY_FILE'] || undefined;
+  if (!!certFile !== !!keyFile) throw new Error('Set both TLS_CERT_FILE and TLS_KEY_FILE for HTTPS, or neither');
+
+  const opts: ServerOptions = {
+    port,
+    host: env['HOST'] || DEFAULT_HOST,
+    seedDemo: flag(env, 'MUSTER_SEED_DEMO', true),
+    trustProxy: flag(env, 'MUSTER_TRUST_PROXY', false),
+  };
+  if (env['DATABASE_URL']) opts.databaseUrl = env['DATABASE_URL'];
+  else opts.dataDir = env['MUSTER_DATA_DIR'] || DEFAULT_DATA_DIR;
+  if (certFile && keyFile) opts.tls = { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+  return opts;
+};
+
+const flag = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean => {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (['1', 'true', 'yes'].includes(v.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(v.toLowerCase())) return false;
+  throw new Error(`${name} must be 1 or 0, got "${v}"`);
+};

@@ -1,0 +1,1 @@
+export { GroupService, notMember } from './service';

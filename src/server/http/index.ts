@@ -1,0 +1,1 @@
+export { createHttpHandler, HTTP_BODY_LIMIT_BYTES, type HttpDeps } from './handler';

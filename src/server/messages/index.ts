@@ -1,0 +1,1 @@
+export { MessageService, type SendInput } from './service';

@@ -1,0 +1,8 @@
+export {
+  findMemberCredentials,
+  findOrgBySlug,
+  getMemberProfile,
+  getOrg,
+  normalizeAccount,
+  type MemberCredentials,
+} from './repository';

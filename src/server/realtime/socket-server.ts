@@ -1,0 +1,180 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import {
+  err,
+  HANDSHAKE_ERRORS,
+  MusterError,
+  ok,
+  socketRequests,
+  type ClientToServerEvents,
+  type Result,
+  type ServerToClientEvents,
+  type SocketRequestName,
+  type SocketResponse,
+} from '@shared/contract';
+import type { z } from 'zod';
+import type { AuthService } from '../auth';
+import type { Clock } from '../clock';
+import type { GroupService } from '../groups';
+import { errorMeta, type Logger } from '../logger';
+import type { MessageService } from '../messages';
+import { parseBoundary, strictly } from '../validation';
+
+/** Socket frames carry chat messages (≤ 5000 chars); 64 KiB leaves room without inviting abuse. */
+export const SOCKET_MAX_FRAME_BYTES = 64 * 1024;
+
+/** Who is behind a socket, fixed at the handshake. */
+export interface SocketIdentity {
+  memberId: string;
+  orgId: string;
+  sessionId: string;
+  /** Access-token expiry, ms since the epoch. */
+  expiresAtMs: number;
+}
+
+type InterServerEvents = Record<string, never>;
+type MusterServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketIdentity>;
+type MusterSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketIdentity>;
+
+export const rooms = {
+  member: (id: string) => `member:${id}`,
+  group: (id: string) => `group:${id}`,
+  session: (id: string) => `session:${id}`,
+};
+
+export interface RealtimeDeps {
+  auth: AuthService;
+  groups: GroupService;
+  messages: MessageService;
+  logger: Logger;
+  clock: Clock;
+}
+
+type Parsed<N extends SocketRequestName> = z.infer<(typeof socketRequests)[N]['request']>;
+type RequestHandler<N extends SocketRequestName> = (socket: MusterSocket, req: Parsed<N>) => Promise<SocketResponse<N>>;
+
+// setTimeout's ceiling; longer delays would fire at once.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export const attachRealtime = (httpServer: HttpServer, deps: RealtimeDeps): MusterServer => {
+  const io: MusterServer = new Server(httpServer, {
+    // Any origin may connect: authentication is a bearer token in the handshake, never a cookie,
+    // so a foreign page gains nothing from the browser's ambient credentials.
+    cors: { origin: true, credentials: false },
+    maxHttpBufferSize: SOCKET_MAX_FRAME_BYTES,
+    serveClient: false,
+  });
+
+  io.use((socket, next) => {
+    authenticate(socket, deps).then(
+      () => next(),
+      (e: unknown) => {
+        if (e instanceof HandshakeRefusal) return next(new Error(e.reason));
+        deps.logger.error('socket handshake failed', errorMeta(e));
+        next(new Error(HANDSHAKE_ERRORS.unavailable));
+      },
+    );
+  });
+
+  io.on('connection', (socket) => {
+    // The access token lapses: tell the client, then close; it reconnects with a fresh token.
+    const delay = Math.min(Math.max(0, socket.data.expiresAtMs - deps.clock()), MAX_TIMER_MS);
+    const expiry = setTimeout(() => {
+      socket.emit('auth:expired', {});
+      socket.disconnect(true);
+    }, delay);
+    socket.on('disconnect', () => clearTimeout(expiry));
+
+    register(socket, 'groups:list', deps.logger, async (s) => ({ groups: await deps.groups.list(s.data.memberId) }));
+
+    register(socket, 'messages:send', deps.logger, async (s, req) => {
+      const r = await deps.messages.send(s.data.memberId, req);
+      if (!r.duplicate) {
+        // Everyone in the group, the sender's own sockets included (clients de-duplicate by id/clientId).
+        io.to(rooms.group(req.groupId)).emit('message:new', r.message);
+        s.to(rooms.member(s.data.memberId)).emit('group:read', { groupId: req.groupId, lastReadSeq: r.message.seq });
+      }
+      return r;
+    });
+
+    register(socket, 'messages:page', deps.logger, (s, req) => deps.messages.page(s.data.memberId, req));
+
+    register(socket, 'groups:markRead', deps.logger, async (s, req) => {
+      const r = await deps.groups.markRead(s.data.memberId, req.groupId, req.seq);
+      // The member's other devices; this one has the answer in its ack.
+      if (r.changed) s.to(rooms.member(s.data.memberId)).emit('group:read', { groupId: r.groupId, lastReadSeq: r.lastReadSeq });
+      return { groupId: r.groupId, lastReadSeq: r.lastReadSeq };
+    });
+  });
+
+  // Sign-out or theft detection: close that sign-in's live sockets now, not at token expiry.
+  deps.auth.onSessionEnded((sessionId) => {
+    io.to(rooms.session(sessionId)).emit('auth:expired', {});
+    io.in(rooms.session(sessionId)).disconnectSockets(true);
+  });
+
+  return io;
+};
+
+class HandshakeRefusal extends Error {
+  constructor(readonly reason: (typeof HANDSHAKE_ERRORS)[keyof typeof HANDSHAKE_ERRORS]) {
+    super(reason);
+  }
+}
+
+const authenticate = async (socket: MusterSocket, deps: RealtimeDeps): Promise<void> => {
+  const auth: unknown = socket.handshake.auth;
+  const token = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>)['token'] : undefined;
+  const verified = deps.auth.verifyAccessToken(token);
+  if (!verified.ok) {
+    throw new HandshakeRefusal(verified.reason === 'expired' ? HANDSHAKE_ERRORS.expired : HANDSHAKE_ERRORS.unauthorized);
+  }
+  const { sub, org, sid, exp } = verified.claims;
+  // A signed-out session's access token is refused even before it expires.
+  if (!(await deps.auth.isSessionActive(sid))) throw new HandshakeRefusal(HANDSHAKE_ERRORS.unauthorized);
+  const groupIds = await deps.groups.groupIdsOf(sub);
+  socket.data = { memberId: sub, orgId: org, sessionId: sid, expiresAtMs: exp * 1000 };
+  await socket.join([rooms.member(sub), rooms.session(sid), ...groupIds.map(rooms.group)]);
+};
+
+/**
+ * Binds one request. Whatever arrives: no ack -> ignored; bad payload -> `bad_request`; a service's
+ * MusterError -> its code; anything else -> `internal` (logged). Never throws into socket.io.
+ */
+const register = <N extends SocketRequestName>(socket: MusterSocket, name: N, logger: Logger, handler: RequestHandler<N>): void => {
+  const schema = strictly(socketRequests[name].request);
+  const listener = (...args: unknown[]): void => {
+    const ack = args.at(-1);
+    if (typeof ack !== 'function') return; // nobody to answer: drop it
+    let answered = false;
+    const answer = (result: Result<SocketResponse<N>>): void => {
+      if (answered) return;
+      answered = true;
+      try {
+        (ack as (r: Result<SocketResponse<N>>) => void)(result);
+      } catch (e) {
+        logger.error(`ack for ${name} failed`, errorMeta(e));
+      }
+    };
+    if (args.length !== 2) {
+      answer(err('bad_request', `${name} expects exactly one payload and an acknowledgement`));
+      return;
+    }
+    const parsed = parseBoundary(schema, args[0], `${name} payload`);
+    if (!parsed.ok) {
+      answer(parsed);
+      return;
+    }
+    handler(socket, parsed.value as Parsed<N>).then(
+      (value) => answer(ok(value)),
+      (e: unknown) => {
+        if (e instanceof MusterError) return answer(e.toErr());
+        logger.error(`socket request ${name} failed`, { memberId: socket.data.memberId, ...errorMeta(e) });
+        answer(err('internal', 'Internal server error'));
+      },
+    );
+  };
+  // The typed event map describes well-behaved clients; the listener takes raw arguments because a
+  // hostile one can send anything.
+  socket.on(name, listener as never);
+};

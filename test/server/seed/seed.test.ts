@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_ONLY_WEAK_KDF, verifyPassword } from '../../../src/server/auth';
+import { ALL_HANDS_GROUP_NAME, DEMO_PASSWORD, buildPlan, seedDemo } from '../../../src/server/seed';
+import { migrate, openDatabase, type Db } from '../../../src/server/storage';
+import { backends, type TestDatabase } from '../support/databases';
+
+describe.each(backends)('demo seed on $name', (backend) => {
+  let database: TestDatabase;
+  let db: Db;
+  const one = async <T extends object>(sql: string, params?: unknown[]): Promise<T> => (await db.query<T>(sql, params))[0]!;
+
+  beforeAll(async () => {
+    database = await backend.create();
+    db = await openDatabase(database.storage);
+    await migrate(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await database?.dispose();
+  });
+
+  it('creates the demo organization once; a second run does nothing', async () => {
+    const first = await seedDemo(db, { kdf: TEST_ONLY_WEAK_KDF, clock: Date.now });
+    expect(first.created).toBe(true);
+    const before = await one<{ n: number }>('select count(*)::int as n from messages');
+    expect(await seedDemo(db, { kdf: TEST_ONLY_WEAK_KDF, clock: Date.now })).toEqual({ created: false });
+    expect(await one<{ n: number }>('select count(*)::int as n from messages')).toEqual(before);
+    expect(await one<{ n: number }>(`select count(*)::int as n from orgs where slug = 'demo'`)).toEqual({ n: 1 });
+  });
+
+  it('has ≥30 members, the named accounts, a few hidden people, and one password for all', async () => {
+    const { n } = await one<{ n: number }>('select count(*)::int as n from members');
+    expect(n).toBeGreaterThanOrEqual(30);
+    const named = await db.query<{ account: string; name: string; role: string }>(
+      `select account, name, role from members where account in ('admin', 'zhangwei', 'lina', 'emily.carter') order by account`,
+    );
+    expect(named).toEqual([
+      { account: 'admin', name: '系统管理员', role: 'super_admin' },
+      { account: 'emily.carter', name: 'Emily Carter', role: 'employee' },
+      { account: 'lina', name: '李娜', role: 'dept_head' },
+      { account: 'zhangwei', name: '张伟', role: 'dept_head' },
+    ]);
+    expect((await one<{ n: number }>('select count(*)::int as n from members where hidden')).n).toBeGreaterThanOrEqual(1);
+    const hashes = await db.query<{ password_hash: string }>('select password_hash from members');
+    expect(new Set(hashes.map((h) => h.password_hash)).size).toBe(hashes.length); // each its own salt
+    expect(await verifyPassword(DEMO_PASSWORD, hashes[0]!.password_hash)).toBe(true);
+  });
+
+  it('has a department tree at least three levels deep, with heads', async () => {
+    const { depth } = await one<{ depth: number }>(`
+      with recursive tree as (
+        select id, 1 as depth from departments where parent_id is null
+        union all
+        select d.id, t.depth + 1 from departments d join tree t on d.parent_id = t.id
+      ) select max(depth)::int as depth from tree`);
+    expect(depth).toBeGreaterThanOrEqual(3);
+    expect((await one<{ n: number }>('select count(*)::int as n from departments where head_id is null')).n).toBe(0);
+  });
+
+  it('puts every member, zhangwei and lina included, in 全员群 All hands with ≥120 messages', async () => {
+    const g = await one<{ id: string; type: string; last_seq: number }>('select id, type, last_seq from groups where name = $1', [ALL_HANDS_GROUP_NAME]);
+    expect(g.type).toBe('internal');
+    expect(g.last_seq).toBeGreaterThanOrEqual(120);
+    const members = await db.query<{ account: string }>(
+      'select m.account from group_members gm join members m on m.id = gm.member_id where gm.group_id = $1',
+      [g.id],
+    );
+    const total = (await one<{ n: number }>('select count(*)::int as n from members')).n;
+    expect(members).toHaveLength(total);
+    expect(members.map((m) => m.account)).toEqual(expect.arrayContaining(['zhangwei', 'lina']));
+  });
+
+  it('has every group type, department groups only for leaf departments without hidden members', async () => {
+    const types = await db.query<{ type: string }>('select distinct type from groups order by type');
+    expect(types.map((t) => t.type)).toEqual(['department', 'external', 'internal', 'training']);
+    const badDeptGroups = await db.query(`
+      select g.id from groups g
+       where g.type = 'department'
+         and (exists (select 1 from departments c where c.parent_id = g.department_id)
+              or exists (select 1 from group_members gm join members m on m.id = gm.member_id where gm.group_id = g.id and m.hidden)
+              or (select count(*) from group_members gm where gm.group_id = g.id) < 3
+              or g.owner_id is distinct from (select head_id from departments d where d.id = g.department_id))`);
+    expect(badDeptGroups).toEqual([]);
+    expect((await one<{ n: number }>(`select count(*)::int as n from groups where type = 'department'`)).n).toBeGreaterThanOrEqual(5);
+  });
+
+  it('keeps the storage invariants: dense seqs, last_seq, read markers, one owner, times in the past', async () => {
+    const holes = await db.query(`
+      select g.id from groups g
+       where g.last_seq <> (select count(*) from messages m where m.group_id = g.id)
+          or g.last_seq <> coalesce((select max(seq) from messages m where m.group_id = g.id), 0)`);
+    expect(holes).toEqual([]);
+    expect(await db.query('select 1 from group_members gm join groups g on g.id = gm.group_id where gm.last_read_seq > g.last_seq')).toEqual([]);
+    expect(await db.query(`select group_id from group_members where role = 'owner' group by group_id having count(*) <> 1`)).toEqual([]);
+    expect(await db.query(`select 1 from groups g where not exists (select 1 from group_members gm where gm.group_id = g.id and gm.role = 'owner')`)).toEqual([]);
+    expect(await db.query(`select 1 from messages where created_at > now()`)).toEqual([]);
+    expect(await db.query(`
+      select 1 from messages a join messages b on a.group_id = b.group_id and a.seq < b.seq and a.created_at > b.created_at`)).toEqual([]);
+    expect(await db.query(`
+      select 1 from messages m where m.sender_id is not null
+         and not exists (select 1 from group_members gm where gm.group_id = m.group_id and gm.member_id = m.sender_id)`)).toEqual([]);
+  });
+
+  it('is deterministic in content', () => {
+    const a = buildPlan(Date.UTC(2025, 5, 1));
+    const b = buildPlan(Date.UTC(2025, 5, 1));
+    expect(a.messages.map((m) => [m.seq, m.body, m.at])).toEqual(b.messages.map((m) => [m.seq, m.body, m.at]));
+  });
+
+  it('--reset re-creates the organization from scratch', async () => {
+    const before = await one<{ id: string }>(`select id from orgs where slug = 'demo'`);
+    const counts = await one<{ m: number; g: number }>('select (select count(*)::int from members) as m, (select count(*)::int from groups) as g');
+    const r = await seedDemo(db, { kdf: TEST_ONLY_WEAK_KDF, clock: Date.now, reset: true });
+    expect(r.created).toBe(true);
+    const after = await one<{ id: string }>(`select id from orgs where slug = 'demo'`);
+    expect(after.id).not.toBe(before.id);
+    expect(await one('select (select count(*)::int from members) as m, (select count(*)::int from groups) as g')).toEqual(counts);
+  });
+});

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, MIGRATIONS, openDatabase, isUniqueViolation, type Db } from '../../../src/server/storage';
+import { backends, type TestDatabase } from '../support/databases';
+
+// One database per backend for the whole file (PGlite takes seconds to boot); tests clean up after themselves.
+describe.each(backends)('storage on $name', (backend) => {
+  let database: TestDatabase;
+  let db: Db;
+
+  beforeAll(async () => {
+    database = await backend.create();
+    db = await openDatabase(database.storage);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await database?.dispose();
+  });
+
+  it('applies every migration once; re-running is a no-op', async () => {
+    const first = await migrate(db);
+    expect(first.applied).toEqual(MIGRATIONS.map((m) => m.version));
+    const second = await migrate(db);
+    expect(second.applied).toEqual([]);
+    const rows = await db.query<{ version: number }>('select version from schema_migrations order by version');
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    const tables = await db.query<{ table_name: string }>(
+      `select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(['orgs', 'departments', 'members', 'groups', 'group_members', 'messages', 'refresh_tokens', 'sign_in_failures', 'server_secrets']),
+    );
+  });
+
+  it('a failing migration leaves no trace (own transaction)', async () => {
+    const broken = [...MIGRATIONS, { version: 999, name: 'broken', sql: 'create table half_done (id int); select * from no_such_table;' }];
+    await expect(migrate(db, broken)).rejects.toThrow();
+    expect(await db.query(`select 1 from information_schema.tables where table_name = 'half_done'`)).toHaveLength(0);
+    expect(await db.query('select 1 from schema_migrations where version = 999')).toHaveLength(0);
+  });
+
+  it('refuses a database written by a newer server', async () => {
+    await db.query(`insert into schema_migrations (version, name) values (1000, 'from the future')`);
+    try {
+      await expect(migrate(db)).rejects.toThrow(/newer server/);
+    } finally {
+      await db.query('delete from schema_migrations where version = 1000');
+    }
+  });
+
+  it('rejects a badly ordered migration list', async () => {
+    await expect(migrate(db, [{ version: 2, name: 'b', sql: '' }, { version: 1, name: 'a', sql: '' }])).rejects.toThrow(/increasing/);
+  });
+
+  it('rolls back a transaction that throws; reports unique violations by constraint', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(`insert into orgs (slug, name) values ('rollback-me', 'x')`);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await db.query(`select 1 from orgs where slug = 'rollback-me'`)).toHaveLength(0);
+
+    await db.query(`insert into orgs (slug, name) values ('twice', 'x')`);
+    const e = await db.query(`insert into orgs (slug, name) values ('twice', 'x')`).catch((x: unknown) => x);
+    expect(isUniqueViolation(e, 'orgs_slug_key')).toBe(true);
+    expect(isUniqueViolation(e, 'some_other_key')).toBe(false);
+    await db.query(`delete from orgs where slug = 'twice'`);
+  });
+
+  it.runIf(backend.name === 'postgres')('two nodes migrating a fresh database at once apply each step exactly once', async () => {
+    const fresh = await backend.create();
+    const [a, b] = await Promise.all([openDatabase(fresh.storage), openDatabase(fresh.storage)]);
+    try {
+      const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
+      expect([...ra.applied, ...rb.applied].sort()).toEqual(MIGRATIONS.map((m) => m.version));
+      expect(await a.query('select version from schema_migrations')).toHaveLength(MIGRATIONS.length);
+    } finally {
+      await a.close();
+      await b.close();
+      await fresh.dispose();
+    }
+  });
+});
+
+describe('PGlite on disk', () => {
+  it('persists across restarts, and one data directory serves one process at a time', async () => {
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const root = await mkdtemp(join(tmpdir(), 'muster-pglite-'));
+    const dataDir = join(root, 'data');
+    try {
+      const first = await openDatabase({ dataDir });
+      await migrate(first);
+      await first.query(`insert into orgs (slug, name) values ('kept', 'Kept')`);
+      await expect(openDatabase({ dataDir })).rejects.toThrow(/in use by process/);
+      await first.close();
+
+      // A lock left behind by a process that no longer exists is taken over.
+      await writeFile(`${dataDir}.lock`, '999999999');
+      const second = await openDatabase({ dataDir });
+      try {
+        expect((await migrate(second)).applied).toEqual([]);
+        expect(await second.query(`select name from orgs where slug = 'kept'`)).toEqual([{ name: 'Kept' }]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
