@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AppError } from './errors';
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../rules/limits';
 import { AccountName, GroupSummary, Id, IsoTime, MemberProfile, Message, MessageBody, OrgInfo, OrgSlug, Password } from './model';
 
@@ -104,7 +105,7 @@ export const HANDSHAKE_ERRORS = {
 
 /** Typed maps for socket.io's generics: `Server<ClientToServer, ServerToClient>`. */
 type Ack<N extends SocketRequestName> = (
-  result: { ok: true; value: SocketResponse<N> } | { ok: false; error: import('./errors').AppError },
+  result: { ok: true; value: SocketResponse<N> } | { ok: false; error: AppError },
 ) => void;
 export type ClientToServerEvents = { [N in SocketRequestName]: (payload: SocketRequest<N>, ack: Ack<N>) => void };
 export type ServerToClientEvents = { [N in SocketPushName]: (payload: SocketPush<N>) => void };
