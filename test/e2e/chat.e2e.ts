@@ -121,6 +121,30 @@ describe('browser mode', () => {
     await context.close();
   });
 
+  it('scrolls back through the whole history in pages, by keyboard and by scrolling, without gaps', async () => {
+    // a fresh browser profile on lina's desktop: nothing cached, every page comes from the server
+    const { context, page } = await openApp(stack, 'li');
+    await page.getByTestId('app-shell').waitFor({ timeout: 30_000 });
+    await openGroup(page, ALL_HANDS);
+    const seqs = () =>
+      page.locator('[data-testid="message"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
+    await expect.poll(async () => (await seqs()).length, { timeout: 15_000 }).toBe(50);
+    const newest = Math.max(...(await seqs()));
+    // keyboard: focus the "load earlier" button and press Enter
+    await page.getByTestId('load-older').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await seqs()).length, { timeout: 15_000 }).toBe(100);
+    // scrolling to the top loads the rest
+    for (let i = 0; i < 10 && (await page.getByTestId('history-start').count()) === 0; i++) {
+      await page.locator('.message-scroll').evaluate((el) => (el.scrollTop = 0));
+      await page.waitForTimeout(300);
+    }
+    await page.getByTestId('history-start').waitFor({ timeout: 15_000 });
+    const all = await seqs();
+    expect(all).toEqual(Array.from({ length: newest }, (_, i) => i + 1));
+    await context.close();
+  });
+
   it('signing out wipes the session and the local cache', async () => {
     await li.getByTestId('signout-button').click();
     await li.getByTestId('signin-form').waitFor({ timeout: 15_000 });
