@@ -14,7 +14,7 @@ import {
   MusterError,
   type BridgeTransport,
 } from '@shared/contract';
-import { MESSAGE_MAX_CHARS, HISTORY_PAGE_MAX } from '@shared/rules/limits';
+import { MESSAGE_MAX_CHARS, HISTORY_PAGE_MAX, SEQ_MAX } from '@shared/rules/limits';
 
 const uuid = '6f1c2b1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
 
@@ -87,6 +87,7 @@ describe('window.muster is built from the contract and nothing else', () => {
     }
     expect(invoked).toHaveLength(0);
     expect((await api.shell.openExternal({ url: 'https://example.com/a?b=c' })).ok).toBe(true);
+    expect((await api.shell.openExternal({ url: 'http://10.0.0.5/wiki' })).ok).toBe(true); // intranet links too
   });
 
   it('drops event payloads that do not match the declared schema', () => {
@@ -137,6 +138,10 @@ describe('wire schemas refuse hostile payloads', () => {
     expect(page.safeParse({ groupId: uuid, beforeSeq: 0 }).success).toBe(false);
     expect(page.safeParse({ groupId: uuid, beforeSeq: 5, afterSeq: 1 }).success).toBe(false);
     expect(page.safeParse({ groupId: uuid, afterSeq: 1.5 }).success).toBe(false);
+    // sequence numbers are stored as integer: larger ones are bad input, not a database error
+    expect(page.safeParse({ groupId: uuid, beforeSeq: SEQ_MAX }).success).toBe(true);
+    expect(page.safeParse({ groupId: uuid, beforeSeq: SEQ_MAX + 1 }).success).toBe(false);
+    expect(socketRequests['groups:markRead'].request.safeParse({ groupId: uuid, seq: 2 ** 31 }).success).toBe(false);
   });
 
   it('organization codes are normalised and restricted', () => {

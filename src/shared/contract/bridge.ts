@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountName, IsoTime, MemberProfile, OrgInfo, OrgSlug, Password } from './model';
+import { AccountName, Id, IsoTime, MemberProfile, OrgInfo, OrgSlug, Password } from './model';
 import { badRequest, type Result } from './errors';
 
 /**
@@ -14,7 +14,8 @@ import { badRequest, type Result } from './errors';
 export const Profile = z.object({ member: MemberProfile, org: OrgInfo, serverUrl: z.string() });
 export type Profile = z.infer<typeof Profile>;
 
-export const AccessToken = z.object({ accessToken: z.string(), expiresAt: IsoTime });
+/** `memberId` says whose token it is: a page signed in as someone else must not use it. */
+export const AccessToken = z.object({ accessToken: z.string(), expiresAt: IsoTime, memberId: Id });
 export type AccessToken = z.infer<typeof AccessToken>;
 
 export const bridgeCalls = {
@@ -32,7 +33,9 @@ export const bridgeCalls = {
   /** Signs in; the refresh token stays in the main process (secure storage). */
   'auth:signIn': {
     args: z.object({ org: OrgSlug, account: AccountName, password: Password }),
-    result: z.object({ profile: Profile, token: AccessToken }),
+    // persisted: false when the OS offers no secure storage — the session then lives in memory
+    // only (the user signs in again next start) rather than being written down in plain text.
+    result: z.object({ profile: Profile, token: AccessToken, persisted: z.boolean() }),
   },
   /** The stored profile, read locally without touching the network (so the cache can show at once). */
   'auth:current': {
@@ -52,9 +55,8 @@ export const bridgeCalls = {
   /** Opens a validated http(s) link in the OS browser. */
   'shell:openExternal': {
     args: z.object({
-      url: z
-        .url({ protocol: /^https?$/, hostname: z.regexes.domain })
-        .max(2048),
+      // http(s) only; main re-checks (no credentials in the URL) before handing it to the OS
+      url: z.url({ protocol: /^https?$/ }).max(2048),
     }),
     result: z.object({}),
   },
@@ -62,7 +64,9 @@ export const bridgeCalls = {
 
 export const bridgeEvents = {
   /** The session ended outside the renderer's control (refresh refused, signed out elsewhere). */
-  'auth:sessionEnded': z.object({ reason: z.enum(['signed_out', 'revoked', 'expired']) }),
+  // signed_out: by this user (any window); replaced: someone else signed in on this desktop
+  // (browser mode: one member per web host); revoked / expired: refused by the server.
+  'auth:sessionEnded': z.object({ reason: z.enum(['signed_out', 'replaced', 'revoked', 'expired']) }),
 } as const;
 
 export type BridgeCalls = typeof bridgeCalls;

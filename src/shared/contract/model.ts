@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { MESSAGE_MAX_CHARS, PASSWORD_MAX_CHARS } from '../rules/limits';
+import { MESSAGE_MAX_CHARS, PASSWORD_MAX_CHARS, SEQ_MAX } from '../rules/limits';
 
 /** Entities as they travel between server, main and renderer. Timestamps are ISO-8601 strings. */
 export const Id = z.uuid();
 export const IsoTime = z.iso.datetime({ offset: true });
+/** A per-group message sequence number (0 = before the first message). */
+export const Seq = z.number().int().nonnegative().max(SEQ_MAX);
 
 export const OrgSlug = z
   .string()
@@ -43,7 +45,7 @@ export const MessageKind = z.enum(['text', 'system']);
 export const Message = z.object({
   id: Id,
   groupId: Id,
-  seq: z.number().int().positive(), // dense, per group, assigned by the server
+  seq: Seq.min(1), // dense, per group, assigned by the server
   senderId: Id.nullable(), // null for system messages
   senderName: z.string(),
   kind: MessageKind,
@@ -60,8 +62,8 @@ export const GroupSummary = z.object({
   type: GroupType,
   memberCount: z.number().int().nonnegative(),
   myRole: GroupRole,
-  lastSeq: z.number().int().nonnegative(),
-  lastReadSeq: z.number().int().nonnegative(),
+  lastSeq: Seq,
+  lastReadSeq: Seq,
   lastMessage: Message.nullable(),
   updatedAt: IsoTime,
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AppError } from './errors';
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../rules/limits';
-import { AccountName, GroupSummary, Id, IsoTime, MemberProfile, Message, MessageBody, OrgInfo, OrgSlug, Password } from './model';
+import { DEVICE_NAME_MAX_CHARS, DEVICE_PLATFORM_MAX_CHARS } from '../rules/limits';
+import { AccountName, GroupSummary, Id, IsoTime, MemberProfile, Message, MessageBody, OrgInfo, OrgSlug, Password, Seq } from './model';
 
 /**
  * The client <-> server wire: HTTP endpoints for authentication (called by the main process,
@@ -14,8 +15,8 @@ import { AccountName, GroupSummary, Id, IsoTime, MemberProfile, Message, Message
 // ---------------------------------------------------------------- HTTP (auth)
 
 export const DeviceInfo = z.object({
-  name: z.string().max(128),
-  platform: z.string().max(32),
+  name: z.string().max(DEVICE_NAME_MAX_CHARS),
+  platform: z.string().max(DEVICE_PLATFORM_MAX_CHARS),
 });
 
 export const SignInRequest = z.object({
@@ -65,8 +66,8 @@ export const socketRequests = {
     request: z
       .object({
         groupId: Id,
-        beforeSeq: z.number().int().positive().optional(),
-        afterSeq: z.number().int().nonnegative().optional(),
+        beforeSeq: Seq.min(1).optional(),
+        afterSeq: Seq.optional(),
         limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).default(HISTORY_PAGE_DEFAULT),
       })
       .refine((r) => r.beforeSeq === undefined || r.afterSeq === undefined, 'beforeSeq and afterSeq are exclusive'),
@@ -74,8 +75,8 @@ export const socketRequests = {
     response: z.object({ messages: z.array(Message), hasMore: z.boolean() }),
   },
   'groups:markRead': {
-    request: z.object({ groupId: Id, seq: z.number().int().nonnegative() }),
-    response: z.object({ groupId: Id, lastReadSeq: z.number().int().nonnegative() }),
+    request: z.object({ groupId: Id, seq: Seq }),
+    response: z.object({ groupId: Id, lastReadSeq: Seq }),
   },
 } as const;
 export type SocketRequests = typeof socketRequests;
@@ -88,7 +89,7 @@ export const socketPushes = {
   /** To every member of the group (socket room `group:<id>`). */
   'message:new': Message,
   /** To the member's own sockets when they read on another device. */
-  'group:read': z.object({ groupId: Id, lastReadSeq: z.number().int().nonnegative() }),
+  'group:read': z.object({ groupId: Id, lastReadSeq: Seq }),
   /** The access token expired: the socket is about to be closed; reconnect with a fresh token. */
   'auth:expired': z.object({}),
 } as const;

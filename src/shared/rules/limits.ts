@@ -10,12 +10,22 @@ export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 /** Refresh tokens rotate on every use; an unused one lapses after this. */
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 
-/** Sign-in throttling: this many failures for one account (or one address) inside the window lock it. */
+/**
+ * Sign-in throttling inside a sliding window: an account locks after a few failures; an address
+ * (often a whole office behind one NAT) only after many, so one person's typos lock out nobody else.
+ */
 export const SIGN_IN_MAX_FAILURES = 5;
+export const SIGN_IN_MAX_FAILURES_PER_ADDRESS = 50;
 export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
 
 /** Member caps per group type (domain.md). */
 export const GROUP_MEMBER_CAP = { internal: 2000, external: 500, department: 2000, training: 2000 } as const;
 
-export const PASSWORD_MIN_CHARS = 8;
 export const PASSWORD_MAX_CHARS = 256;
+
+/** Per-group message sequence numbers are stored as PostgreSQL `integer`. */
+export const SEQ_MAX = 2 ** 31 - 1;
+
+/** What a client may say about the device it signs in from. */
+export const DEVICE_NAME_MAX_CHARS = 128;
+export const DEVICE_PLATFORM_MAX_CHARS = 32;
