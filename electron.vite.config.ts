@@ -28,8 +28,6 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
-    // Absolute asset URLs: the page is served from the root of muster-app://app/ and of the web host.
-    base: '/',
     resolve: { alias: shared },
     plugins: [react()],
     build: {

@@ -7,14 +7,15 @@
  * installed — the browser-mode web host.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = (name: string) => resolve(root, 'node_modules/.bin', name);
 const children: ChildProcess[] = [];
 const mode = process.argv[2] === 'web' ? 'web' : 'desktop';
+const DEFAULT_SERVER_URL = 'http://127.0.0.1:7800';
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}, readyPrefix?: string): Promise<string> {
   const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['inherit', 'pipe', 'inherit'] });
@@ -45,6 +46,18 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** The renderer build is missing or older than any source it is built from. */
+function buildIsStale(): boolean {
+  const built = resolve(root, 'out/renderer/index.html');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) =>
+      e.isDirectory() ? newer(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs > builtAt,
+    );
+  return newer(resolve(root, 'src/renderer')) || newer(resolve(root, 'src/shared'));
+}
+
 function electronBinaryInstalled(): boolean {
   try {
     const require = createRequire(import.meta.url);
@@ -66,9 +79,12 @@ process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
 async function main() {
-  let serverUrl = process.env.MUSTER_SERVER_URL;
-  if (!serverUrl || !(await answers(serverUrl))) {
-    if (serverUrl) console.log(`MUSTER_SERVER_URL ${serverUrl} does not answer — starting a local server instead.`);
+  // Reuse a server that already answers (MUSTER_SERVER_URL, else the default `npm run server` one).
+  let serverUrl = process.env.MUSTER_SERVER_URL || DEFAULT_SERVER_URL;
+  if (await answers(serverUrl)) {
+    console.log(`Using the Muster server at ${serverUrl}.`);
+  } else {
+    if (process.env.MUSTER_SERVER_URL) console.log(`MUSTER_SERVER_URL ${serverUrl} does not answer — starting a local server instead.`);
     serverUrl = await run(bin('tsx'), [resolve(root, 'src/server/index.ts')], {}, 'Muster server listening on');
   }
   const useElectron = mode === 'desktop' && electronBinaryInstalled();
@@ -79,7 +95,8 @@ async function main() {
     await run(bin('electron-vite'), ['preview'], { MUSTER_SERVER_URL: serverUrl });
     return;
   }
-  if (!existsSync(resolve(root, 'out/renderer/index.html')) || process.env.MUSTER_REBUILD === '1') {
+  if (buildIsStale()) {
+    console.log('Building the renderer…');
     const built = spawnSync(bin('electron-vite'), ['build'], { cwd: root, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('electron-vite build failed');
   }
