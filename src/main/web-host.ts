@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -92,6 +92,26 @@ const rawPathOf = (req: IncomingMessage): string | null => {
   const url = req.url ?? '';
   return url.startsWith('/') ? (url.split('?')[0] ?? '') : null;
 };
+
+/** Listens on HOST:port; a port that is taken or not allowed is reported as the setting to change. */
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((resolveListen, rejectListen) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') {
+        rejectListen(new ConfigError(`port ${port} is in use — set MUSTER_WEB_PORT to a free port (0 = any) / 端口 ${port} 已被占用，请设置 MUSTER_WEB_PORT`));
+      } else if (e.code === 'EACCES') {
+        rejectListen(new ConfigError(`not allowed to listen on port ${port} — set MUSTER_WEB_PORT to a port above 1023 / 无权监听端口 ${port}，请设置 MUSTER_WEB_PORT`));
+      } else {
+        rejectListen(new Error(`Could not listen on ${HOST}:${port}: ${describeError(e)}`, { cause: e }));
+      }
+    };
+    server.once('error', onError);
+    server.listen(port, HOST, () => {
+      server.off('error', onError);
+      resolveListen();
+    });
+  });
+}
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = options.log ?? consoleLogger('web-host');
@@ -206,7 +226,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   });
 
-  // Drops sockets whose page vanished without a close (sleep, killed tab).
+  try {
+    await listen(server, options.port);
+  } catch (e) {
+    // Nothing may outlive a failed start: the caller exits or tries another port.
+    for (const ws of wss.clients) ws.terminate();
+    wss.close();
+    server.close();
+    throw e;
+  }
+
+  // Drops sockets whose page vanished without a close (sleep, killed tab). Started only once
+  // listening, so a failed start leaves no timer behind.
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
       if (!alive.get(ws)) {
@@ -219,13 +250,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
-  await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(options.port, HOST, () => {
-      server.off('error', rejectListen);
-      resolveListen();
-    });
-  });
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('The web host is not listening on a TCP port');
   const port = address.port;

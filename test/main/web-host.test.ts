@@ -1,12 +1,13 @@
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { HostToPageFrame, ipcChannel, LOCAL_BRIDGE_MAX_FRAME_BYTES, LOCAL_BRIDGE_PATH } from '@shared/contract';
 import { ConfigError } from '../../src/main/services/config';
 import { startWebHost, webHostOptionsFromEnv, type WebHost } from '../../src/main/web-host';
-import { DEMO, startStubAuthServer, type StubAuthServer } from './helpers/stub-auth-server';
+import { DEMO, DEMO_LINA, startStubAuthServer, type StubAuthServer } from './helpers/stub-auth-server';
 import { recordingLogger, tempDir } from './helpers/temp';
 
 /** Raw HTTP GET (fetch would normalize the path and the Host header away). */
@@ -165,6 +166,28 @@ describe('web host (browser mode)', () => {
     b.ws.close();
   });
 
+  it("one member per host: A (zhangwei) is told 'replaced' when B signs in as lina, and A's next token is lina's", async () => {
+    const a = await opened(host);
+    const b = await opened(host);
+    const asZhang = (await invoke(a, 1, ipcChannel('auth:signIn'), DEMO)) as { ok: true; value: { persisted: boolean; token: { memberId: string }; profile: { member: { id: string } } } };
+    expect(asZhang).toMatchObject({ ok: true, value: { persisted: true } });
+    expect(asZhang.value.token.memberId).toBe(asZhang.value.profile.member.id);
+    // zhangwei again (another tab): the same member, nobody is replaced.
+    await invoke(b, 1, ipcChannel('auth:signIn'), DEMO);
+    const asLina = (await invoke(b, 2, ipcChannel('auth:signIn'), DEMO_LINA)) as { ok: true; value: { token: { memberId: string }; profile: { member: { id: string; account: string } } } };
+    expect(asLina.value.profile.member.account).toBe('lina');
+    for (let i = 0; i < 100 && !a.frames.some((f) => f.type === 'event'); i++) await new Promise((r) => setTimeout(r, 10));
+    const replaced = { type: 'event', channel: ipcChannel('auth:sessionEnded'), payload: { reason: 'replaced' } };
+    expect(a.frames.filter((f) => f.type === 'event')).toEqual([replaced]);
+    expect(b.frames.filter((f) => f.type === 'event')).toEqual([replaced]); // B ignores it: it is signing in
+    const token = (await invoke(a, 2, ipcChannel('auth:accessToken'), {})) as { ok: true; value: { memberId: string } };
+    expect(token.value.memberId).toBe(asLina.value.profile.member.id);
+    expect(token.value.memberId).not.toBe(asZhang.value.profile.member.id);
+    expect(await invoke(b, 3, ipcChannel('auth:signOut'), {})).toEqual({ ok: true, value: {} });
+    a.ws.close();
+    b.ws.close();
+  });
+
   it('answers bad args and unknown calls with bad_request and keeps the socket open', async () => {
     const c = await opened(host);
     expect(await invoke(c, 7, ipcChannel('auth:signIn'), { org: 1 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
@@ -210,6 +233,31 @@ describe('web host configuration', () => {
         startWebHost({ port: 0, rendererDir: dir.path, dataDir: join(dir.path, 'data'), keyFile: join(dir.path, 'data', 'k.key'), serverUrl: 'http://127.0.0.1:7800', log: recordingLogger() }),
       ).rejects.toThrow(/inside the data directory/);
     } finally {
+      await dir.cleanup();
+    }
+  });
+
+  it('reports an occupied port clearly and leaves nothing running', async () => {
+    const dir = await tempDir();
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+    const { port } = squatter.address() as AddressInfo;
+    // Every interval the failed start sets must be cleared again (the heartbeat would keep running).
+    const started = new Set<unknown>();
+    const setSpy = vi.spyOn(globalThis, 'setInterval');
+    const clearSpy = vi.spyOn(globalThis, 'clearInterval');
+    try {
+      await expect(
+        startWebHost({ port, rendererDir: dir.path, dataDir: join(dir.path, 'data'), keyFile: join(dir.path, 'k.key'), serverUrl: 'http://127.0.0.1:7800', log: recordingLogger() }),
+      ).rejects.toThrow(new RegExp(`port ${port} is in use — set MUSTER_WEB_PORT`));
+      for (const r of setSpy.mock.results) started.add(r.value);
+      for (const c of clearSpy.mock.calls) started.delete(c[0]);
+      expect(started.size).toBe(0);
+    } finally {
+      setSpy.mockRestore();
+      clearSpy.mockRestore();
+      for (const timer of started) clearInterval(timer as NodeJS.Timeout);
+      await new Promise<void>((r) => squatter.close(() => r()));
       await dir.cleanup();
     }
   });

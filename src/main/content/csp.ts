@@ -1,3 +1,5 @@
+import { httpOrigin, parseHttpUrl } from '../services/http-url';
+
 /**
  * The app's Content-Security-Policy, built in ONE place and used by both edges: the Electron
  * `muster-app://` protocol handler and the browser-mode web host. Nothing inline, nothing remote
@@ -20,22 +22,16 @@ export interface CspOptions {
 }
 
 /** http(s)://host:port -> ws(s)://host:port */
-export function webSocketOrigin(httpOrigin: string): string {
-  const url = new URL(httpOrigin);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Not an http(s) origin: ${httpOrigin}`);
+export function webSocketOrigin(origin: string): string {
+  const url = parseHttpUrl(origin);
+  if (!url) throw new Error(`Not an http(s) origin: ${origin}`);
   return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`;
 }
 
-const httpOriginOf = (value: string): string => {
-  const url = new URL(value);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Not an http(s) URL: ${value}`);
-  return url.origin;
-};
-
 export function buildContentSecurityPolicy(options: CspOptions): string {
-  const server = httpOriginOf(options.serverUrl);
-  const page = options.pageOrigin ? httpOriginOf(options.pageOrigin) : undefined;
-  const dev = options.devServerOrigin ? httpOriginOf(options.devServerOrigin) : undefined;
+  const server = httpOrigin(options.serverUrl);
+  const page = options.pageOrigin ? httpOrigin(options.pageOrigin) : undefined;
+  const dev = options.devServerOrigin ? httpOrigin(options.devServerOrigin) : undefined;
 
   const connect = new Set(["'self'"]);
   if (page) connect.add(webSocketOrigin(page));

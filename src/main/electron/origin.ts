@@ -1,3 +1,5 @@
+import { parseHttpUrl } from '../services/http-url';
+
 /**
  * The app's identity as a web origin. Packaged (and `electron-vite preview`): the custom scheme
  * `muster-app://app`. Development: the electron-vite dev server's origin. Navigation, IPC sender
@@ -15,13 +17,10 @@ export const APP_START_URL = `${APP_ORIGIN}/index.html`;
  */
 export function originOf(url: string | null | undefined): string | null {
   if (!url) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed.origin;
+  const http = parseHttpUrl(url);
+  if (http) return http.origin;
+  if (!URL.canParse(url)) return null;
+  const parsed = new URL(url);
   if (parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && !parsed.username && !parsed.password) return APP_ORIGIN;
   return null;
 }
@@ -45,9 +44,9 @@ export function resolveAppOrigin(options: { devServerUrl: string | undefined; is
   let startUrl = APP_START_URL;
   let dev = false;
   if (options.devServerUrl && !options.isPackaged) {
-    const url = new URL(options.devServerUrl);
-    const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-    if (url.protocol !== 'http:' || !loopback) {
+    const url = parseHttpUrl(options.devServerUrl);
+    const loopback = url?.hostname === 'localhost' || url?.hostname === '127.0.0.1' || url?.hostname === '[::1]';
+    if (!url || url.protocol !== 'http:' || !loopback) {
       throw new Error(`ELECTRON_RENDERER_URL must be an http://localhost URL, got ${options.devServerUrl}`);
     }
     origin = url.origin;

@@ -6,17 +6,19 @@ import { SecretBoxError, type SecretBox } from '../services/secret-box';
 /**
  * SecretBox over Electron's `safeStorage` (macOS Keychain, Windows DPAPI, Linux libsecret/kwallet).
  *
- * Signal's rule: fail loudly, never store a secret in plain text. When the OS cannot encrypt —
+ * Signal's rule: never store a secret in plain text. When the OS cannot encrypt —
  * `isAsyncEncryptionAvailable()` is false, or on Linux the selected backend is `basic_text`
- * (Chromium's hard-coded password, i.e. obfuscation only) — we REFUSE to store the session and
- * say why; the user can still sign in again each start, but no refresh token hits the disk.
+ * (Chromium's hard-coded password, i.e. obfuscation only) — this box REFUSES to encrypt and says
+ * why. The sign-in still succeeds: the auth service keeps the session in memory only and answers
+ * `persisted: false`, so the renderer can tell the user they will sign in again next start. No
+ * refresh token ever reaches the disk.
  *
  * Uses the async API: Electron 45's typings deprecate encryptString/decryptString, the docs
  * recommend the async pair (non-blocking, key rotation), and data written by either decrypts with
  * decryptStringAsync. Bytes are carried as base64 because the API encrypts strings.
  */
 const UNAVAILABLE_MESSAGE =
-  'Secure storage (OS keychain) is not available, so Muster will not keep you signed in: it never stores secrets in plain text / 系统钥匙串不可用，Muster 不会以明文保存登录凭据';
+  'Secure storage (OS keychain) is not available, so Muster keeps you signed in only until it quits: it never stores secrets in plain text / 系统钥匙串不可用，退出后需重新登录：Muster 不会以明文保存登录凭据';
 
 export function createSafeStorageBox(safeStorage: SafeStorage, options: { platform?: NodeJS.Platform; log: Logger }): SecretBox {
   const platform = options.platform ?? process.platform;

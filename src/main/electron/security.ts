@@ -1,4 +1,5 @@
 import type { App, Session, WebContents } from 'electron';
+import { parseHttpUrl } from '../services/http-url';
 import type { Logger } from '../services/logger';
 import { originOf, type AppOrigin } from './origin';
 
@@ -12,16 +13,15 @@ import { originOf, type AppOrigin } from './origin';
  * - permissions: only camera/microphone ('media'), only for the app's own origin, main frame.
  */
 
-/** An http(s) URL without embedded credentials, normalized; null for anything else. */
+/**
+ * An http(s) URL without embedded credentials, normalized; null for anything else. Any host is
+ * fine, intranet addresses and localhost included (links to internal tools are normal here);
+ * credentials are refused because the OS browser would send them, and they hide the real host
+ * from a quick look ("https://bank.example@evil.example/").
+ */
 export function safeExternalUrl(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  if (parsed.username || parsed.password || !parsed.hostname) return null;
+  const parsed = parseHttpUrl(url);
+  if (!parsed || parsed.username || parsed.password) return null;
   return parsed.href;
 }
 

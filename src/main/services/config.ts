@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseHttpUrl } from './http-url';
 
 /** Default server address: the server's own default (HOST 127.0.0.1, PORT 7800). */
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:7800';
@@ -19,14 +20,14 @@ export class ConfigError extends Error {
  */
 export function resolveServerUrl(env: NodeJS.ProcessEnv = process.env): string {
   const raw = env.MUSTER_SERVER_URL?.trim() || DEFAULT_SERVER_URL;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`MUSTER_SERVER_URL is not a valid URL: "${raw}" (expected e.g. ${DEFAULT_SERVER_URL})`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`MUSTER_SERVER_URL must use http or https, got "${url.protocol}" in "${raw}"`);
+  const url = parseHttpUrl(raw);
+  if (!url) {
+    const scheme = URL.canParse(raw) ? new URL(raw).protocol : null;
+    throw new ConfigError(
+      scheme && scheme !== 'http:' && scheme !== 'https:'
+        ? `MUSTER_SERVER_URL must use http or https, got "${scheme}" in "${raw}"`
+        : `MUSTER_SERVER_URL is not a valid URL: "${raw}" (expected e.g. ${DEFAULT_SERVER_URL})`,
+    );
   }
   if (url.username || url.password) {
     throw new ConfigError('MUSTER_SERVER_URL must not contain a user name or password');
@@ -36,9 +37,6 @@ export function resolveServerUrl(env: NodeJS.ProcessEnv = process.env): string {
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
-
-/** The origin (scheme://host:port) of the server URL — what a CSP's connect-src needs. */
-export const serverOrigin = (serverUrl: string): string => new URL(serverUrl).origin;
 
 /**
  * The app version from the nearest package.json above `startDir` (this module's directory by

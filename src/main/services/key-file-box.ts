@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import { createFileAtomicExclusive, isNotFound } from './fs-atomic';
@@ -54,10 +55,9 @@ function decodeKeyFile(content: Buffer, keyFile: string): Buffer {
   return key;
 }
 
-async function assertPrivate(keyFile: string): Promise<void> {
-  if (process.platform === 'win32') return; // POSIX modes do not describe Windows ACLs
-  const info = await stat(keyFile);
+function assertPrivate(keyFile: string, info: Stats): void {
   if (!info.isFile()) throw new SecretBoxError(`The key file ${keyFile} is not a regular file`);
+  if (process.platform === 'win32') return; // POSIX modes do not describe Windows ACLs
   if ((info.mode & 0o077) !== 0) {
     throw new SecretBoxError(
       `The key file ${keyFile} is accessible by other users (mode ${(info.mode & 0o777).toString(8)}); run "chmod 600 ${keyFile}"`,
@@ -68,20 +68,59 @@ async function assertPrivate(keyFile: string): Promise<void> {
   }
 }
 
+const symlinkRefused = (keyFile: string): SecretBoxError =>
+  new SecretBoxError(
+    `The key file ${keyFile} is a symbolic link; Muster does not follow links for its key (a link can point anywhere, or nowhere). Replace it with the file itself or set MUSTER_WEB_KEY_FILE to the real path`,
+  );
+
+/** POSIX: opening refuses a symlink atomically (ELOOP); the lstat below gives the clear message everywhere. */
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/** The key in `keyFile`, or null when there is no file. Never follows a symlink at the key path. */
+async function readKey(keyFile: string): Promise<Buffer | null> {
+  let info: Stats;
+  try {
+    info = await lstat(keyFile);
+  } catch (e) {
+    if (isNotFound(e)) return null;
+    throw new SecretBoxError(`Cannot read the key file ${keyFile}`, { cause: e });
+  }
+  if (info.isSymbolicLink()) throw symlinkRefused(keyFile);
+  let handle: FileHandle;
+  try {
+    handle = await open(keyFile, constants.O_RDONLY | NO_FOLLOW);
+  } catch (e) {
+    if (isNotFound(e)) return null; // removed between lstat and open
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(keyFile); // replaced by a link meanwhile
+    throw new SecretBoxError(`Cannot read the key file ${keyFile}`, { cause: e });
+  }
+  try {
+    // Checks and content come from the same open file, not from the path a second time.
+    assertPrivate(keyFile, await handle.stat());
+    return decodeKeyFile(await handle.readFile(), keyFile);
+  } catch (e) {
+    throw e instanceof SecretBoxError ? e : new SecretBoxError(`Cannot read the key file ${keyFile}`, { cause: e });
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
+
+/**
+ * Losing the create race to another process and then finding no file can only repeat if
+ * something keeps deleting it; give up after a few rounds rather than spin.
+ */
+const MAX_KEY_ATTEMPTS = 3;
+
 /** Reads the key, creating it (random, 0600, atomically) on first use. */
 async function loadOrCreateKey(keyFile: string): Promise<Buffer> {
-  try {
-    const content = await readFile(keyFile);
-    await assertPrivate(keyFile);
-    return decodeKeyFile(content, keyFile);
-  } catch (e) {
-    if (!isNotFound(e)) throw e instanceof SecretBoxError ? e : new SecretBoxError(`Cannot read the key file ${keyFile}`, { cause: e });
+  for (let attempt = 0; attempt < MAX_KEY_ATTEMPTS; attempt++) {
+    const existing = await readKey(keyFile);
+    if (existing) return existing;
+    const key = randomBytes(KEY_BYTES);
+    // false: another process created it between our read and our write; read theirs next round.
+    if (await createFileAtomicExclusive(keyFile, encodeKeyFile(key))) return key;
   }
-  const key = randomBytes(KEY_BYTES);
-  const created = await createFileAtomicExclusive(keyFile, encodeKeyFile(key));
-  if (created) return key;
-  // Another process created it between our read and our write: use theirs.
-  return loadOrCreateKey(keyFile);
+  throw new SecretBoxError(`The key file ${keyFile} could be neither read nor created (it keeps appearing and disappearing); check what else uses this path`);
 }
 
 export async function openKeyFileBox(options: { keyFile: string; dataDir?: string }): Promise<SecretBox> {

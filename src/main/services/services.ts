@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { bridgeEvents, MusterError, unwrap, type BridgeEvent, type BridgeEventName } from '@shared/contract';
+import { DEVICE_NAME_MAX_CHARS, DEVICE_PLATFORM_MAX_CHARS } from '@shared/rules/limits';
 import type { BridgeHandlers } from '../bridge/dispatcher';
 import { createAuthService, type AuthService, type BridgeEmitter } from './auth-service';
 import { describeError, type Logger } from './logger';
@@ -66,7 +67,7 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     emit,
     serverUrl,
     log,
-    device: { name: hostname().slice(0, 128) || 'unknown', platform: platform.slice(0, 32) },
+    device: { name: hostname().slice(0, DEVICE_NAME_MAX_CHARS) || 'unknown', platform: platform.slice(0, DEVICE_PLATFORM_MAX_CHARS) },
   });
   const osLocale = options.osLocale ?? Intl.DateTimeFormat().resolvedOptions().locale;
 

@@ -2,10 +2,13 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SafeStorage } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MusterError } from '@shared/contract';
+import { err, MusterError, ok } from '@shared/contract';
 import { createSafeStorageBox } from '../../../src/main/electron/safe-storage-box';
+import { createAuthService } from '../../../src/main/services/auth-service';
+import type { ServerClient } from '../../../src/main/services/server-client';
 import { SecretBoxError } from '../../../src/main/services/secret-box';
 import { createSessionStore } from '../../../src/main/services/session-store';
+import { DEMO, makeBundle } from '../helpers/stub-auth-server';
 import { recordingLogger, tempDir } from '../helpers/temp';
 
 vi.mock('electron', () => ({}));
@@ -49,7 +52,7 @@ describe('safeStorage secret box', () => {
     await expect(box.encrypt(Buffer.from('refresh-token'))).rejects.toMatchObject({ code: 'internal', details: { reason: 'secure_storage_unavailable' } });
     expect(storage.encryptStringAsync).not.toHaveBeenCalled();
 
-    // Through the session store: sign-in gets a clear error and nothing reaches the disk.
+    // Through the session store: the save is refused and nothing reaches the disk.
     const dataDir = join(dir.path, 'data');
     const store = createSessionStore({ dataDir, secretBox: box, log: recordingLogger() });
     const orgId = '0b6f3c3e-8a4f-4d8e-9a55-6f1d1f0d2c11';
@@ -64,6 +67,34 @@ describe('safeStorage secret box', () => {
         },
       }),
     ).rejects.toMatchObject({ details: { reason: 'secure_storage_unavailable' } });
+    expect(await readdir(dir.path)).not.toContain('data');
+  });
+
+  it('Linux basic_text: sign-in still works, in memory only (persisted: false), and no secret is written', async () => {
+    const storage = fakeSafeStorage({ backend: 'basic_text' });
+    const box = createSafeStorageBox(storage as unknown as SafeStorage, { platform: 'linux', log: recordingLogger() });
+    const dataDir = join(dir.path, 'data');
+    const bundle = makeBundle();
+    const calls: string[] = [];
+    const server = {
+      baseUrl: 'http://127.0.0.1:7800',
+      request: async (route: string) => {
+        calls.push(route);
+        return route === 'signIn' ? ok(bundle) : err('unavailable', 'not in this test');
+      },
+    } as unknown as ServerClient;
+    const auth = createAuthService({
+      server,
+      store: createSessionStore({ dataDir, secretBox: box, log: recordingLogger() }),
+      emit: () => {},
+      serverUrl: 'http://127.0.0.1:7800',
+      log: recordingLogger(),
+    });
+    const result = await auth.signIn(DEMO);
+    expect(result).toMatchObject({ ok: true, value: { persisted: false, token: { accessToken: bundle.accessToken, memberId: bundle.member.id } } });
+    expect(await auth.accessToken({ forceRefresh: false })).toMatchObject({ ok: true, value: { accessToken: bundle.accessToken } });
+    expect(calls).toEqual(['signIn']); // kept, not revoked
+    expect(storage.encryptStringAsync).not.toHaveBeenCalled();
     expect(await readdir(dir.path)).not.toContain('data');
   });
 

@@ -19,17 +19,34 @@ export interface StubReply {
 type Override = (body: unknown, req: IncomingMessage) => StubReply | Promise<StubReply>;
 
 export const DEMO = { org: 'demo', account: 'zhangwei', password: 'muster-demo' } as const;
+/** A second demo member, for "someone else signs in on this desktop". */
+export const DEMO_LINA = { org: 'demo', account: 'lina', password: 'muster-demo' } as const;
 
-export function makeBundle(options: { accessTtlMs?: number; refreshTtlMs?: number; now?: number } = {}): TokenBundle {
+type Member = TokenBundle['member'];
+type Org = TokenBundle['org'];
+
+/** A member of a fresh org, or of `org` when given. */
+export function makeMember(account = 'zhangwei', org?: Org): { member: Member; org: Org } {
+  const orgId = org?.id ?? randomUUID();
+  const names: Record<string, [string, string]> = { zhangwei: ['张伟', 'Zhang Wei'], lina: ['李娜', 'Li Na'] };
+  const [name, nameEn] = names[account] ?? [account, account];
+  return {
+    member: { id: randomUUID(), orgId, account, name, nameEn, role: 'employee', departmentId: null, title: null },
+    org: org ?? { id: orgId, slug: 'demo', name: '示例公司', nameEn: 'Demo Inc.' },
+  };
+}
+
+/** A token bundle; for a new random member unless `who` says whose tokens they are. */
+export function makeBundle(options: { accessTtlMs?: number; refreshTtlMs?: number; now?: number; who?: { member: Member; org: Org } } = {}): TokenBundle {
   const now = options.now ?? Date.now();
-  const orgId = randomUUID();
+  const { member, org } = options.who ?? makeMember();
   return {
     accessToken: `at-${randomBytes(12).toString('hex')}`,
     accessTokenExpiresAt: new Date(now + (options.accessTtlMs ?? 15 * 60_000)).toISOString(),
     refreshToken: `rt-${randomBytes(16).toString('hex')}`,
     refreshTokenExpiresAt: new Date(now + (options.refreshTtlMs ?? 30 * 24 * 3600_000)).toISOString(),
-    member: { id: randomUUID(), orgId, account: 'zhangwei', name: '张伟', nameEn: 'Zhang Wei', role: 'employee', departmentId: null, title: null },
-    org: { id: orgId, slug: 'demo', name: '示例公司', nameEn: 'Demo Inc.' },
+    member,
+    org,
   };
 }
 
@@ -55,9 +72,18 @@ export async function startStubAuthServer(): Promise<StubAuthServer> {
   const calls: StubAuthServer['calls'] = [];
   const live = new Set<string>();
   const overrides = new Map<string, Override>();
-  const issue = (): StubReply => {
-    const bundle = makeBundle();
+  // Stable identities, like a real server: the same account is the same member every time.
+  const zhangwei = makeMember('zhangwei');
+  const members = new Map([
+    ['zhangwei', zhangwei],
+    ['lina', makeMember('lina', zhangwei.org)],
+  ]);
+  /** refresh token -> whose it is, so a refresh keeps the member. */
+  const owners = new Map<string, { member: Member; org: Org }>();
+  const issue = (who: { member: Member; org: Org }): StubReply => {
+    const bundle = makeBundle({ who });
     live.add(bundle.refreshToken);
+    owners.set(bundle.refreshToken, who);
     return { status: 200, body: ok(bundle) };
   };
 
@@ -65,13 +91,15 @@ export async function startStubAuthServer(): Promise<StubAuthServer> {
     '/api/health': () => ({ status: 200, body: ok({ version: 'stub' }) }),
     '/api/auth/sign-in': (body) => {
       const b = body as Record<string, unknown>;
-      if (b.org === DEMO.org && b.account === DEMO.account && b.password === DEMO.password) return issue();
+      const who = typeof b.account === 'string' ? members.get(b.account) : undefined;
+      if (who && b.org === DEMO.org && b.password === DEMO.password) return issue(who);
       return { status: 401, body: err('invalid_credentials', 'Wrong organization, account or password') };
     },
     '/api/auth/refresh': (body) => {
       const token = (body as { refreshToken?: string }).refreshToken ?? '';
-      if (!live.delete(token)) return { status: 401, body: err('session_ended', 'Refresh token revoked') };
-      return issue();
+      const who = owners.get(token);
+      if (!live.delete(token) || !who) return { status: 401, body: err('session_ended', 'Refresh token revoked') };
+      return issue(who);
     },
     '/api/auth/sign-out': (body) => {
       live.delete((body as { refreshToken?: string }).refreshToken ?? '');

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { err, MusterError, ok, type BridgeEvent, type Result, type TokenBundle } from '@shared/contract';
@@ -7,10 +7,30 @@ import { openKeyFileBox } from '../../../src/main/services/key-file-box';
 import type { SecretBox } from '../../../src/main/services/secret-box';
 import type { RouteName, ServerClient } from '../../../src/main/services/server-client';
 import { createSessionStore, type SessionStore } from '../../../src/main/services/session-store';
-import { DEMO, makeBundle } from '../helpers/stub-auth-server';
+import { DEMO, DEMO_LINA, makeBundle, makeMember } from '../helpers/stub-auth-server';
 import { recordingLogger, tempDir } from '../helpers/temp';
 
 const SERVER = 'http://127.0.0.1:7800';
+
+/** What the renderer gets for a bundle: the access token and whose it is. */
+const tokenOf = (bundle: TokenBundle) => ({ accessToken: bundle.accessToken, expiresAt: bundle.accessTokenExpiresAt, memberId: bundle.member.id });
+
+/** A session store whose save fails (secure storage unavailable) while `failing.save` is true. */
+function flakyStore(inner: SessionStore, failing: { save: boolean; clear?: boolean }): SessionStore & { saves: number } {
+  const flaky = {
+    saves: 0,
+    filePath: inner.filePath,
+    load: () => inner.load(),
+    save: (session: Parameters<SessionStore['save']>[0]) => {
+      flaky.saves += 1;
+      return failing.save
+        ? Promise.reject(new MusterError('internal', 'Secure storage is not available', { reason: 'secure_storage_unavailable' }))
+        : inner.save(session);
+    },
+    clear: () => (failing.clear ? Promise.reject(new MusterError('internal', 'Could not delete the session file', { reason: 'session_write_failed' })) : inner.clear()),
+  };
+  return flaky;
+}
 
 type Pending = { route: RouteName; body: unknown; resolve: (r: Result<unknown>) => void };
 
@@ -67,8 +87,8 @@ describe('auth service', () => {
     });
 
   /** Signs in, answering the server call with `bundle`. */
-  async function signIn(bundle: TokenBundle = makeBundle({ now: clock })) {
-    const result = auth.signIn(DEMO);
+  async function signIn(bundle: TokenBundle = makeBundle({ now: clock }), credentials: typeof DEMO | typeof DEMO_LINA = DEMO) {
+    const result = auth.signIn(credentials);
     (await server.next('signIn')).resolve(ok(bundle));
     return { result: await result, bundle };
   }
@@ -89,7 +109,8 @@ describe('auth service', () => {
     expect(result).toEqual(
       ok({
         profile: { member: bundle.member, org: bundle.org, serverUrl: SERVER },
-        token: { accessToken: bundle.accessToken, expiresAt: bundle.accessTokenExpiresAt },
+        token: tokenOf(bundle),
+        persisted: true,
       }),
     );
     expect(server.calls[0]).toEqual({ route: 'signIn', body: { ...DEMO, device: { name: 'test-host', platform: 'linux' } } });
@@ -127,7 +148,7 @@ describe('auth service', () => {
   it('hands out the in-memory token while more than 60 s are left, without the network', async () => {
     const { bundle } = await signIn();
     clock += 10 * 60_000; // 5 min left of 15
-    expect(await auth.accessToken({ forceRefresh: false })).toEqual(ok({ accessToken: bundle.accessToken, expiresAt: bundle.accessTokenExpiresAt }));
+    expect(await auth.accessToken({ forceRefresh: false })).toEqual(ok(tokenOf(bundle)));
     expect(server.calls.map((c) => c.route)).toEqual(['signIn']);
   });
 
@@ -137,12 +158,12 @@ describe('auth service', () => {
     const pending = auth.accessToken({ forceRefresh: false });
     const call = await server.next('refresh');
     expect(call.body).toEqual({ refreshToken: bundle.refreshToken });
-    const rotated = makeBundle({ now: clock });
+    const rotated = makeBundle({ now: clock, who: bundle });
     call.resolve(ok(rotated));
-    expect(await pending).toEqual(ok({ accessToken: rotated.accessToken, expiresAt: rotated.accessTokenExpiresAt }));
+    expect(await pending).toEqual(ok(tokenOf(rotated)));
     expect((await store.load())?.refreshToken).toBe(rotated.refreshToken);
     // And the new token is then served from memory.
-    expect(await auth.accessToken({ forceRefresh: false })).toEqual(ok({ accessToken: rotated.accessToken, expiresAt: rotated.accessTokenExpiresAt }));
+    expect(await auth.accessToken({ forceRefresh: false })).toEqual(ok(tokenOf(rotated)));
     expect(server.calls.filter((c) => c.route === 'refresh')).toHaveLength(1);
   });
 
@@ -207,7 +228,7 @@ describe('auth service', () => {
     clock += 14.5 * 60_000;
     const unforced = auth.accessToken({ forceRefresh: false });
     (await server.next('refresh')).resolve(err('unavailable', 'Could not reach the server'));
-    expect(await unforced).toEqual(ok({ accessToken: bundle.accessToken, expiresAt: bundle.accessTokenExpiresAt }));
+    expect(await unforced).toEqual(ok(tokenOf(bundle)));
 
     // Back online: the kept refresh token works.
     const later = auth.accessToken({ forceRefresh: true });
@@ -217,18 +238,40 @@ describe('auth service', () => {
     expect((await later).ok).toBe(true);
   });
 
-  it('signs out offline: still ok, store and memory wiped, other pages told', async () => {
+  it('signs out offline: tells the server first, then wipes store and memory; other pages told', async () => {
     const { bundle } = await signIn();
     const pending = auth.signOut();
     const call = await server.next('signOut');
     expect(call.body).toEqual({ refreshToken: bundle.refreshToken });
-    // Wiped before the server answered.
-    expect(await store.load()).toBeNull();
+    // The server is asked before anything local can fail; the file goes afterwards.
+    expect(await readdir(join(dir.path, 'data'))).toEqual(['session.bin']);
+    // No page gets a token of the ending session meanwhile.
+    expect(await auth.accessToken({ forceRefresh: false })).toMatchObject({ ok: false, error: { code: 'session_ended' } });
     call.resolve(err('unavailable', 'offline'));
     expect(await pending).toEqual(ok({}));
+    expect(await store.load()).toBeNull();
     expect(events).toEqual([{ reason: 'signed_out' }]);
     server.calls.length = 0;
     expect(await auth.accessToken({ forceRefresh: false })).toMatchObject({ ok: false, error: { code: 'session_ended' } });
+    expect(server.calls).toEqual([]);
+  });
+
+  it('signs out even when the session file cannot be wiped: server revoked, memory cleared, failure logged', async () => {
+    const failing = { save: false, clear: false };
+    auth = make({ store: flakyStore(store, failing) });
+    const { bundle } = await signIn();
+    failing.clear = true;
+    const pending = auth.signOut();
+    const call = await server.next('signOut');
+    expect(call.body).toEqual({ refreshToken: bundle.refreshToken });
+    call.resolve(ok({}));
+    expect(await pending).toEqual(ok({}));
+    expect(events).toEqual([{ reason: 'signed_out' }]);
+    expect(log.lines.some((l) => l.level === 'error' && /Could not wipe the session file \(signed out\)/.test(l.message))).toBe(true);
+    // Signed out in this process although the file is still there: it is not read back.
+    server.calls.length = 0;
+    expect(await auth.current()).toEqual(ok({ profile: null }));
+    expect(await auth.accessToken({ forceRefresh: true })).toMatchObject({ ok: false, error: { code: 'session_ended' } });
     expect(server.calls).toEqual([]);
   });
 
@@ -248,24 +291,98 @@ describe('auth service', () => {
     revoke.resolve(ok({}));
   });
 
-  it('when the session cannot be stored, sign-in fails clearly and the server token is revoked', async () => {
-    const failingStore: SessionStore = {
-      ...store,
-      save: () => Promise.reject(new MusterError('internal', 'Secure storage is not available', { reason: 'secure_storage_unavailable' })),
-    };
-    auth = make({ store: failingStore });
+  it('a rotated refresh token that could not be saved is still the one used (memory first, never the spent one)', async () => {
+    const failing = { save: false };
+    auth = make({ store: flakyStore(store, failing) });
+    const { bundle } = await signIn();
+    failing.save = true; // e.g. the disk is full, or the keychain went away
+    const first = auth.accessToken({ forceRefresh: true });
+    const rotated = makeBundle({ now: clock, who: bundle });
+    (await server.next('refresh')).resolve(ok(rotated));
+    expect(await first).toEqual(ok(tokenOf(rotated)));
+    // The spent token is not left for the next start to present (the server would see reuse).
+    expect(await store.load()).toBeNull();
+    expect(await auth.current()).toEqual(ok({ profile: { member: bundle.member, org: bundle.org, serverUrl: SERVER } }));
+
+    const second = auth.accessToken({ forceRefresh: true });
+    const call = await server.next('refresh');
+    expect(call.body).toEqual({ refreshToken: rotated.refreshToken });
+    failing.save = false; // storage is back: the next rotation is persisted again
+    const again = makeBundle({ now: clock, who: bundle });
+    call.resolve(ok(again));
+    expect(await second).toEqual(ok(tokenOf(again)));
+    expect((await store.load())?.refreshToken).toBe(again.refreshToken);
+    expect(events).toEqual([]);
+  });
+
+  it('without secure storage, sign-in succeeds in memory only (persisted: false) and nothing is written', async () => {
+    const failing = { save: true };
+    const flaky = flakyStore(store, failing);
+    auth = make({ store: flaky });
     const bundle = makeBundle({ now: clock });
     const result = auth.signIn(DEMO);
     (await server.next('signIn')).resolve(ok(bundle));
-    expect(await result).toMatchObject({ ok: false, error: { code: 'internal', details: { reason: 'secure_storage_unavailable' } } });
-    expect((await server.next('signOut')).body).toEqual({ refreshToken: bundle.refreshToken });
-    expect(await auth.accessToken({ forceRefresh: false })).toMatchObject({ ok: false, error: { code: 'session_ended' } });
+    expect(await result).toEqual(ok({ profile: { member: bundle.member, org: bundle.org, serverUrl: SERVER }, token: tokenOf(bundle), persisted: false }));
+    expect(flaky.saves).toBe(1);
+    expect(await readdir(dir.path)).not.toContain('data');
+    // The session is not thrown away on the server, and works from memory.
+    expect(server.pending).toEqual([]);
+    expect(await auth.current()).toEqual(ok({ profile: { member: bundle.member, org: bundle.org, serverUrl: SERVER } }));
+    const refreshed = auth.accessToken({ forceRefresh: true });
+    const call = await server.next('refresh');
+    expect(call.body).toEqual({ refreshToken: bundle.refreshToken });
+    const rotated = makeBundle({ now: clock, who: bundle });
+    call.resolve(ok(rotated));
+    expect(await refreshed).toEqual(ok(tokenOf(rotated)));
+    expect(await readdir(dir.path)).not.toContain('data');
+    expect(log.lines.some((l) => l.level === 'error' && /kept in memory only/.test(l.message))).toBe(true);
   });
 
-  it('signing in again revokes the replaced refresh token', async () => {
-    const { bundle: first } = await signIn();
-    const { bundle: second } = await signIn();
+  it("a session that cannot be stored wipes the previous member's file, so a restart never brings them back", async () => {
+    const failing = { save: false };
+    auth = make({ store: flakyStore(store, failing) });
+    await signIn(makeBundle({ now: clock, who: makeMember('zhangwei') }));
+    failing.save = true;
+    const { result } = await signIn(makeBundle({ now: clock, who: makeMember('lina') }), DEMO_LINA);
+    expect(result).toMatchObject({ ok: true, value: { persisted: false, profile: { member: { account: 'lina' } } } });
+    expect(await store.load()).toBeNull();
+    expect(await make().current()).toEqual(ok({ profile: null })); // a restarted process
+  });
+
+  it('signing in again as the same member revokes the old refresh token and ends no page', async () => {
+    const who = makeMember('zhangwei');
+    const { bundle: first } = await signIn(makeBundle({ now: clock, who }));
+    const { bundle: second } = await signIn(makeBundle({ now: clock, who }));
     expect((await server.next('signOut')).body).toEqual({ refreshToken: first.refreshToken });
     expect((await store.load())?.refreshToken).toBe(second.refreshToken);
+    expect(events).toEqual([]);
+  });
+
+  it("another member signing in replaces the session: 'replaced' once the new one is stored, tokens are the new member's", async () => {
+    const zhang = makeMember('zhangwei');
+    const lina = makeMember('lina', zhang.org);
+    const { bundle: first } = await signIn(makeBundle({ now: clock, who: zhang }));
+    let storedWhenTold: Promise<unknown> | null = null;
+    auth = createAuthService({
+      server,
+      store,
+      emit: (name, payload) => {
+        events.push(payload as BridgeEvent<'auth:sessionEnded'>);
+        storedWhenTold ??= store.load(); // queued behind any save already under way
+      },
+      serverUrl: SERVER,
+      log,
+      now: () => clock,
+    }); // a restarted process: the previous member is only in the file
+    const { bundle: second, result } = await signIn(makeBundle({ now: clock, who: lina }), DEMO_LINA);
+    expect(result).toMatchObject({ ok: true, value: { persisted: true, token: { memberId: lina.member.id } } });
+    expect(events).toEqual([{ reason: 'replaced' }]);
+    expect(await storedWhenTold).toMatchObject({ refreshToken: second.refreshToken, profile: { member: { id: lina.member.id } } });
+    // A page still showing zhangwei asks for a token and learns it is lina's.
+    expect(await auth.accessToken({ forceRefresh: false })).toEqual(ok(tokenOf(second)));
+    expect((await server.next('signOut')).body).toEqual({ refreshToken: first.refreshToken });
+    // lina signing in again replaces no one.
+    await signIn(makeBundle({ now: clock, who: lina }), DEMO_LINA);
+    expect(events).toEqual([{ reason: 'replaced' }]);
   });
 });

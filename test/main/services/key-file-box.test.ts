@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertKeyFileOutsideDataDir, openKeyFileBox } from '../../../src/main/services/key-file-box';
@@ -96,5 +96,23 @@ describe('key-file box', () => {
     await writeFile(keyFile, 'not a key', { mode: 0o600 });
     await expect(openKeyFileBox({ keyFile })).rejects.toThrow(/not a Muster key file/);
     expect(await readFile(keyFile, 'utf8')).toBe('not a key');
+  });
+
+  it.runIf(posix)('refuses a dangling symlink at the key path at once instead of looping', async () => {
+    await mkdir(join(dir.path, 'config', 'muster'), { recursive: true });
+    await symlink(join(dir.path, 'nowhere', 'web-host.key'), keyFile);
+    // Before: reading followed the link (ENOENT), creating hit the link (EEXIST), forever.
+    await expect(openKeyFileBox({ keyFile, dataDir })).rejects.toThrow(/is a symbolic link/);
+    expect((await lstat(keyFile)).isSymbolicLink()).toBe(true); // left as found
+    expect(await readdir(join(dir.path, 'config', 'muster'))).toEqual(['web-host.key']); // no temp files left
+  }, 2_000);
+
+  it.runIf(posix)('refuses a symlink to a real key file too (the key is read only from the path itself)', async () => {
+    const real = join(dir.path, 'elsewhere.key');
+    await openKeyFileBox({ keyFile: real });
+    await mkdir(join(dir.path, 'config', 'muster'), { recursive: true });
+    await symlink(real, keyFile);
+    await expect(openKeyFileBox({ keyFile })).rejects.toThrow(SecretBoxError);
+    await expect(openKeyFileBox({ keyFile })).rejects.toThrow(/symbolic link.*MUSTER_WEB_KEY_FILE/);
   });
 });
