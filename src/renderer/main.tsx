@@ -5,6 +5,7 @@ import { createBridgeClient, resolveMusterApi } from './bridge/client';
 import { localeStore } from './i18n';
 import { browserStorage } from './lib/storage';
 import { documentVisibility } from './lib/visibility';
+import { installRejectionLogger } from './lib/unhandled';
 import { createServerSocket } from './sync';
 import { connectionStore } from './stores/connection';
 import { uiStore } from './stores/ui';
@@ -12,6 +13,8 @@ import { createSessionStore } from './stores/session';
 import { ServicesContext } from './app/services';
 import { App } from './app/App';
 import './app/app.css';
+
+installRejectionLogger(window);
 
 const bridge = createBridgeClient(resolveMusterApi(window));
 let infoServerUrl: string | undefined;

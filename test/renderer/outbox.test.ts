@@ -26,6 +26,7 @@ async function setup(groupNames = ['g1']) {
   const request = createRequester(socket, 50);
   const timers = new ManualTimers();
   const delivered: Message[] = [];
+  const logged: string[] = [];
   const flusher = new OutboxFlusher({
     db,
     request,
@@ -33,13 +34,14 @@ async function setup(groupNames = ['g1']) {
     onDelivered: (m) => delivered.push(m),
     setTimer: timers.setTimer,
     clearTimer: timers.clearTimer,
+    log: (m) => logged.push(m),
   });
   const send = async (groupId: string, body: string) => {
     const r = await enqueueMessage(db, { groupId, body, sender: me });
     if (!r.ok) throw new Error(r.error.message);
     return r.value;
   };
-  return { db, server, ids, socket, request, timers, flusher, delivered, send };
+  return { db, server, ids, socket, request, timers, flusher, delivered, send, logged };
 }
 
 const sendsOf = (socket: FakeSocket) => socket.sent('messages:send') as { groupId: string; clientId: string; body: string }[];
@@ -227,6 +229,73 @@ describe('flushing', () => {
     await flusher.flush();
     expect(sendsOf(socket)).toHaveLength(0);
     expect(await db.outbox.count()).toBe(0);
+  });
+});
+
+describe('when storage fails or the flusher stops', () => {
+  it('a flush over a closed database resolves, logs and schedules a retry — unless stopped', async () => {
+    const { db, ids, flusher, timers, send, logged } = await setup();
+    await send(ids[0]!, 'queued');
+    db.close(); // what deleting the cache at sign-out does to a flush in progress
+    await expect(flusher.flush()).resolves.toBeUndefined();
+    expect(logged).toEqual(['flushing the outbox failed']);
+    expect(timers.pending.size).toBe(1);
+
+    await flusher.stop();
+    expect(timers.pending.size).toBe(0);
+    await expect(flusher.flush()).resolves.toBeUndefined();
+    expect(logged).toHaveLength(1); // a stopped flusher does not touch the database again
+  });
+
+  it('one group failing mid-pass does not end the flush while another group is still sending', async () => {
+    const { db, server, ids, socket, flusher, send, logged } = await setup(['g1', 'g2']);
+    const [g1, g2] = ids as [string, string];
+    let releaseG2!: () => void;
+    const g2Answer = new Promise<void>((r) => (releaseG2 = r));
+    socket.handler = async (event, payload) => {
+      if (event === 'messages:send' && (payload as { groupId: string }).groupId === g2) await g2Answer;
+      return server.handle(event, payload);
+    };
+    const broken = await send(g1, 'a');
+    await send(g2, 'b');
+    // Storage fails for g1's entry only (as if the database were going away under it).
+    const update = db.outbox.update.bind(db.outbox);
+    db.outbox.update = ((key, changes) =>
+      key === broken.clientId ? Promise.reject(new Error('storage failed')) : update(key, changes)) as typeof db.outbox.update;
+    let done = false;
+    const flushing = flusher.flush().then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sendsOf(socket).map((s) => s.body)).toEqual(['b']);
+    expect(done).toBe(false); // g2 is still in flight: the flush is not over
+    releaseG2();
+    await flushing;
+    expect(logged).toEqual(['flushing the outbox failed']);
+    expect(await db.messages.where('groupId').equals(g2).toArray()).toMatchObject([{ body: 'b', state: 'sent' }]);
+  });
+
+  it('stop() resolves only after the send in flight has been stored', async () => {
+    const { db, server, ids, socket, flusher, send } = await setup();
+    let release!: () => void;
+    const answer = new Promise<void>((r) => (release = r));
+    socket.handler = async (event, payload) => {
+      if (event === 'messages:send') await answer;
+      return server.handle(event, payload);
+    };
+    const m = await send(ids[0]!, 'in flight');
+    await send(ids[0]!, 'after it');
+    void flusher.flush();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(sendsOf(socket)).toHaveLength(1);
+
+    let stopped = false;
+    const stopping = flusher.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    // The ack was stored before stop() resolved; the next message was not sent after stopping.
+    expect(await db.messages.where('clientId').equals(m.clientId!).toArray()).toMatchObject([{ state: 'sent', seq: 1 }]);
+    expect(sendsOf(socket)).toHaveLength(1);
   });
 });
 

@@ -6,6 +6,7 @@ import type { BridgeClient } from '../../src/renderer/bridge/client';
 import { memberDbName, upsertGroupList } from '../../src/renderer/db';
 import { memoryStorage, storageKeys } from '../../src/renderer/lib/storage';
 import { createSessionStore, type SessionStore } from '../../src/renderer/stores/session';
+import type { HandshakeToken } from '../../src/renderer/sync';
 import { FakeServer, ORG_ID } from './support/fake-server';
 import { FakeSocket } from './support/fake-socket';
 import { eventually } from './support/helpers';
@@ -17,22 +18,27 @@ const profileOf = (name: string): Profile => ({
 });
 
 type Handlers = { [N in BridgeCallName]?: (args: BridgeArgs<N>) => Result<BridgeResult<N>> };
+type EndReason = BridgeEvent<'auth:sessionEnded'>['reason'];
 
 function fakeBridge(handlers: Handlers) {
   const calls: string[] = [];
   const endedListeners = new Set<(e: BridgeEvent<'auth:sessionEnded'>) => void>();
+  const endSession = (reason: EndReason) => endedListeners.forEach((l) => l({ reason }));
   const client: BridgeClient = {
     async call(name, args) {
       calls.push(name);
       const h = handlers[name] as ((a: unknown) => Result<unknown>) | undefined;
-      return (h ? h(args) : err('unavailable', 'no handler')) as never;
+      const r = h ? h(args) : err('unavailable', 'no handler');
+      // Like the main process: a sign-out is announced to every page (the caller's too) before it answers.
+      if (name === 'auth:signOut' && r.ok) endSession('signed_out');
+      return r as never;
     },
     onSessionEnded(listener) {
       endedListeners.add(listener);
       return () => endedListeners.delete(listener);
     },
   };
-  return { client, calls, endSession: (reason: 'revoked') => endedListeners.forEach((l) => l({ reason })) };
+  return { client, calls, endSession };
 }
 
 const stores: SessionStore[] = [];
@@ -47,13 +53,15 @@ afterEach(async () => {
 function setup(handlers: Handlers, storage = memoryStorage()) {
   const bridge = fakeBridge(handlers);
   const sockets: FakeSocket[] = [];
+  const handshakeTokens: HandshakeToken[] = [];
   const signedOut: number[] = [];
   const store = createSessionStore({
     bridge: bridge.client,
     storage,
-    createSocket: () => {
+    createSocket: (_url, handshakeToken) => {
       const s = new FakeSocket(); // never connects: the server is unreachable
       sockets.push(s);
+      handshakeTokens.push(handshakeToken);
       return s;
     },
     visibility: { isVisible: () => true, subscribe: () => () => undefined },
@@ -62,15 +70,15 @@ function setup(handlers: Handlers, storage = memoryStorage()) {
     onSignedOut: () => signedOut.push(1),
   });
   stores.push(store);
-  return { store, bridge, sockets, storage, signedOut };
+  return { store, bridge, sockets, handshakeTokens, storage, signedOut };
 }
 
-const token = ok({ accessToken: 't', expiresAt: '2030-01-01T00:00:00Z' });
+const tokenFor = (profile: Profile) => ok({ accessToken: 't', expiresAt: '2030-01-01T00:00:00Z', memberId: profile.member.id });
 
 describe('session', () => {
   it('starts from the stored profile without waiting for the network, with that member’s cache', async () => {
     const profile = profileOf('zhangwei');
-    const { store, sockets, bridge } = setup({ 'auth:current': () => ok({ profile }), 'auth:accessToken': () => token });
+    const { store, sockets, bridge } = setup({ 'auth:current': () => ok({ profile }), 'auth:accessToken': () => tokenFor(profile) });
     expect(store.getState().status).toBe('loading');
     await store.getState().init();
     const { status, db } = store.getState();
@@ -126,6 +134,75 @@ describe('session', () => {
     expect(await Dexie.exists(memberDbName(profile.member.id))).toBe(false);
   });
 
+  it('a sign-out in another window ends this one too, without the "session ended" notice', async () => {
+    const profile = profileOf('elsewhere');
+    const { store, bridge, signedOut } = setup({ 'auth:current': () => ok({ profile }) });
+    await store.getState().init();
+    await store.getState().db!.groups.count();
+    bridge.endSession('signed_out');
+    await eventually(() => store.getState().status === 'signedOut');
+    expect(store.getState().notice).toBeNull();
+    expect(signedOut).toHaveLength(1);
+    expect(await Dexie.exists(memberDbName(profile.member.id))).toBe(false);
+  });
+
+  it('someone else signing in on this computer ends the session with its own notice', async () => {
+    const mine = profileOf('mine');
+    let current: Profile | null = mine;
+    const { store, bridge } = setup({ 'auth:current': () => ok({ profile: current }) });
+    await store.getState().init();
+    await store.getState().db!.groups.count();
+
+    // The announcement reaches every page, including those of the member who just signed in again.
+    bridge.endSession('replaced');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(store.getState().status).toBe('signedIn');
+
+    current = profileOf('someone else');
+    bridge.endSession('replaced');
+    await eventually(() => store.getState().status === 'signedOut');
+    expect(store.getState().notice).toBe('replaced');
+    expect(await Dexie.exists(memberDbName(mine.member.id))).toBe(false);
+  });
+
+  it('never passes another member’s token to the socket: the session ends as replaced and the cache goes', async () => {
+    const mine = profileOf('mine');
+    const { store, handshakeTokens } = setup({
+      'auth:current': () => ok({ profile: mine }),
+      'auth:accessToken': () => tokenFor(profileOf('intruder')),
+    });
+    await store.getState().init();
+    await store.getState().db!.groups.count();
+    expect(await handshakeTokens[0]!()).toBeNull();
+    await eventually(() => store.getState().status === 'signedOut');
+    expect(store.getState().notice).toBe('replaced');
+    expect(await Dexie.exists(memberDbName(mine.member.id))).toBe(false);
+  });
+
+  it('a sign-in that could not be stored is flagged for the shell until dismissed or signed out', async () => {
+    const profile = profileOf('ephemeral');
+    let persisted = false;
+    const { store } = setup({
+      'auth:current': () => ok({ profile: null }),
+      'auth:signIn': () => ok({ profile, token: tokenFor(profile).value, persisted }),
+      'auth:signOut': () => ok({}),
+    });
+    await store.getState().init();
+    await store.getState().signIn({ org: 'demo', account: 'ephemeral', password: 'muster-demo' });
+    expect(store.getState().notRemembered).toBe(true);
+    store.getState().dismissNotRemembered();
+    expect(store.getState()).toMatchObject({ status: 'signedIn', notRemembered: false });
+
+    await store.getState().signIn({ org: 'demo', account: 'ephemeral', password: 'muster-demo' });
+    expect(store.getState().notRemembered).toBe(true);
+    await store.getState().signOut();
+    expect(store.getState().notRemembered).toBe(false);
+
+    persisted = true;
+    await store.getState().signIn({ org: 'demo', account: 'ephemeral', password: 'muster-demo' });
+    expect(store.getState()).toMatchObject({ status: 'signedIn', notRemembered: false });
+  });
+
   it('deletes the cache of a member whose session is gone at start-up', async () => {
     const stale = profileOf('stale');
     const storage = memoryStorage();
@@ -156,7 +233,7 @@ describe('session', () => {
     const second = setup(
       {
         'auth:current': () => ok({ profile: null }),
-        'auth:signIn': () => ok({ profile: after, token: { accessToken: 't', expiresAt: '2030-01-01T00:00:00Z' } }),
+        'auth:signIn': () => ok({ profile: after, token: tokenFor(after).value, persisted: true }),
       },
       storage,
     );

@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { err, ok, type AccessToken, type Result } from '@shared/contract';
-import { storeServerMessages, unreadCount, upsertGroupList, type MusterDb } from '../../src/renderer/db';
-import { SyncEngine, type ConnectionState } from '../../src/renderer/sync/engine';
+import { markReadLocally, storeServerMessages, unreadCount, upsertGroupList, type MusterDb } from '../../src/renderer/db';
+import { SyncEngine, type ConnectionState, type EngineEndReason } from '../../src/renderer/sync/engine';
 import { catchUpGroup, loadOlder } from '../../src/renderer/sync/history';
 import { enqueueMessage } from '../../src/renderer/sync/outbox';
 import { createRequester } from '../../src/renderer/sync/request';
@@ -18,7 +18,7 @@ afterEach(async () => {
   for (const db of opened.splice(0)) await db.delete().catch(() => undefined);
 });
 
-const token = (t = 'tok'): Result<AccessToken> => ok({ accessToken: t, expiresAt: '2030-01-01T00:00:00Z' });
+const token = (t = 'tok', memberId = me.id): Result<AccessToken> => ok({ accessToken: t, expiresAt: '2030-01-01T00:00:00Z', memberId });
 
 function setup(opts: { tokens?: Result<AccessToken>[] } = {}) {
   const db = freshDb();
@@ -30,7 +30,8 @@ function setup(opts: { tokens?: Result<AccessToken>[] } = {}) {
   const tokenCalls: boolean[] = [];
   let visible = true;
   const visibilityListeners = new Set<() => void>();
-  let sessionEnded = 0;
+  const endReasons: EngineEndReason[] = [];
+  const logged: string[] = [];
   const engine = new SyncEngine({
     db,
     socket,
@@ -40,7 +41,7 @@ function setup(opts: { tokens?: Result<AccessToken>[] } = {}) {
       return opts.tokens?.shift() ?? token();
     },
     onState: (s) => states.push(s),
-    onSessionEnded: () => sessionEnded++,
+    onSessionEnded: (reason) => endReasons.push(reason),
     visibility: {
       isVisible: () => visible,
       subscribe: (l) => (visibilityListeners.add(l), () => visibilityListeners.delete(l)),
@@ -48,14 +49,14 @@ function setup(opts: { tokens?: Result<AccessToken>[] } = {}) {
     requestTimeoutMs: 50,
     setTimer: timers.setTimer,
     clearTimer: timers.clearTimer,
-    log: () => undefined,
+    log: (message) => logged.push(message),
   });
   engines.push(engine);
   const setVisible = (v: boolean) => {
     visible = v;
     for (const l of visibilityListeners) l();
   };
-  return { db, server, socket, timers, states, tokenCalls, engine, setVisible, ended: () => sessionEnded };
+  return { db, server, socket, timers, states, tokenCalls, engine, setVisible, ended: () => endReasons.length, endReasons, logged };
 }
 
 const names = async (db: MusterDb) => (await db.groups.toArray()).map((g) => g.name).sort();
@@ -213,6 +214,80 @@ describe('pushes', () => {
     await eventually(() => timers.pending.size === 1);
     timers.runAll();
     await eventually(async () => (await db.groups.get(g)) !== undefined);
+  });
+});
+
+describe('whose token', () => {
+  it('never hands another member’s token to the socket: the session ends as replaced', async () => {
+    const { engine, endReasons } = setup({ tokens: [token('theirs', crypto.randomUUID())] });
+    engine.start();
+    expect(await engine.handshakeToken()).toBeNull();
+    expect(endReasons).toEqual(['replaced']);
+  });
+
+  it('a refused handshake answered with another member’s token ends the session instead of reconnecting', async () => {
+    const { socket, engine, endReasons, timers } = setup({ tokens: [token('theirs', crypto.randomUUID())] });
+    engine.start();
+    socket.refuse('token_expired');
+    await eventually(() => endReasons.length === 1);
+    expect(endReasons).toEqual(['replaced']);
+    expect(timers.pending.size).toBe(0);
+    expect(socket.connectCalls).toBe(1);
+  });
+
+  it('a refresh refused by the server ends the session as ended, not replaced', async () => {
+    const { engine, endReasons } = setup({ tokens: [err('session_ended', 'revoked')] });
+    engine.start();
+    expect(await engine.handshakeToken()).toBeNull();
+    expect(endReasons).toEqual(['ended']);
+  });
+});
+
+describe('storage failures (the database closed under the engine, as at sign-out)', () => {
+  it('a group:read push is logged, not left as an unhandled rejection', async () => {
+    const { db, server, socket, engine, logged } = setup();
+    const g = server.addGroup('g', 2);
+    await upsertGroupList(db, [server.summary(g)]);
+    engine.start();
+    db.close();
+    socket.push('group:read', { groupId: g, lastReadSeq: 2 });
+    await eventually(() => logged.some((m) => m.includes('group:read')));
+  });
+
+  it('reporting a read-ahead marker whose answer cannot be stored is logged', async () => {
+    const { db, server, socket, engine, logged } = setup();
+    const g = server.addGroup('g', 3);
+    await upsertGroupList(db, [server.summary(g)]);
+    await markReadLocally(db, g); // read offline: the server still says 0
+    socket.handler = (event, payload) => {
+      if (event === 'groups:markRead') db.close(); // gone before the answer is stored
+      return server.handle(event, payload);
+    };
+    engine.start();
+    socket.serverConnect();
+    await eventually(() => logged.some((m) => m.includes('read marker')));
+    expect(server.groups.get(g)!.lastReadSeq).toBe(3);
+  });
+
+  it('on connect, a failing outbox is logged and retried later; nothing rejects', async () => {
+    const { db, server, socket, engine, logged, timers } = setup();
+    server.addGroup('g');
+    engine.start();
+    db.close();
+    socket.serverConnect();
+    await eventually(() => logged.some((m) => m.includes('flushing the outbox failed')));
+    expect(logged.some((m) => m.includes('group list'))).toBe(true);
+    expect(timers.pending.size).toBe(1); // the outbox retry
+  });
+
+  it('sending answers a typed error instead of rejecting', async () => {
+    const { db, server, engine, logged } = setup();
+    const g = server.addGroup('g');
+    engine.start();
+    db.close();
+    const r = await engine.send(g, 'hello');
+    expect(r).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(logged).toHaveLength(1);
   });
 });
 

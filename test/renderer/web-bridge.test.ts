@@ -156,13 +156,15 @@ describe('bridge client over the web bridge', () => {
     const f1 = current().sent[0] as { id: number; channel: string; args: unknown };
     expect(f1.channel).toBe(ipcChannel('auth:accessToken'));
     expect(f1.args).toEqual({ forceRefresh: true });
-    current().deliver({ type: 'result', id: f1.id, result: { ok: true, value: { accessToken: 't', expiresAt: '2030-01-01T00:00:00Z' } } });
-    expect(await good).toEqual({ ok: true, value: { accessToken: 't', expiresAt: '2030-01-01T00:00:00Z' } });
+    const token = { accessToken: 't', expiresAt: '2030-01-01T00:00:00Z', memberId: crypto.randomUUID() };
+    current().deliver({ type: 'result', id: f1.id, result: { ok: true, value: token } });
+    expect(await good).toEqual({ ok: true, value: token });
 
     const bad = client.call('auth:accessToken', { forceRefresh: false });
     await Promise.resolve();
     const f2 = current().sent[1] as { id: number };
-    current().deliver({ type: 'result', id: f2.id, result: { ok: true, value: { accessToken: 42 } } });
+    // a token that does not say whose it is would be unusable (the owner check needs it)
+    current().deliver({ type: 'result', id: f2.id, result: { ok: true, value: { accessToken: 't', expiresAt: '2030-01-01T00:00:00Z' } } });
     const r = await bad;
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.code).toBe('internal');

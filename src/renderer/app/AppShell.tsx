@@ -4,6 +4,7 @@ import { Spinner } from '../components/Spinner';
 import { GroupList } from '../features/groups';
 import { ChatEmpty, ChatView } from '../features/chat';
 import { useUi } from '../stores/ui';
+import { displayName } from '../lib/names';
 import { ConnectionStatus } from './ConnectionStatus';
 import { LocaleSwitch } from './LocaleSwitch';
 import { useServices, useSession, useSignedIn } from './services';
@@ -13,11 +14,13 @@ export function AppShell() {
   const { profile } = useSignedIn();
   const { session } = useServices();
   const signingOut = useSession((s) => s.signingOut);
+  const notRemembered = useSession((s) => s.notRemembered);
   const selected = useUi((s) => s.selectedGroupId);
   const orgName = locale === 'en' && profile.org.nameEn ? profile.org.nameEn : profile.org.name;
+  const myName = displayName(profile.member, locale);
 
   return (
-    <div className="shell" data-testid="app-shell">
+    <div className={`shell${notRemembered ? ' has-banner' : ''}`} data-testid="app-shell">
       <header className="shell-header">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">
@@ -29,9 +32,9 @@ export function AppShell() {
         <div className="shell-header-end">
           <ConnectionStatus />
           <LocaleSwitch />
-          <div className="current-user" data-testid="current-user" title={t('shell.userMenu', { name: profile.member.name })}>
-            <Avatar name={profile.member.name} size="small" />
-            <span className="current-user-name">{profile.member.name}</span>
+          <div className="current-user" data-testid="current-user" title={t('shell.userMenu', { name: myName })}>
+            <Avatar name={myName} size="small" />
+            <span className="current-user-name">{myName}</span>
           </div>
           <button
             type="button"
@@ -46,6 +49,20 @@ export function AppShell() {
           </button>
         </div>
       </header>
+      {notRemembered ? (
+        // Informational, not blocking: the session works; it just ends with the app.
+        <div className="shell-banner notice" role="status" data-testid="not-remembered-notice">
+          <span>{t('shell.notRemembered')}</span>
+          <button
+            type="button"
+            className="button button-link"
+            data-testid="not-remembered-dismiss"
+            onClick={() => session.getState().dismissNotRemembered()}
+          >
+            {t('shell.dismiss')}
+          </button>
+        </div>
+      ) : null}
       <main className="shell-body">
         <aside className="rail" aria-label={t('groups.title')}>
           <GroupList />

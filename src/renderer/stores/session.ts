@@ -1,11 +1,18 @@
 import { createStore, type StoreApi } from 'zustand';
-import { ok, type BridgeArgs, type Profile, type Result } from '@shared/contract';
+import { ok, type BridgeArgs, type BridgeEvent, type Profile, type Result } from '@shared/contract';
 import type { BridgeClient } from '../bridge/client';
 import { deleteMemberDb, openMemberDb, type MusterDb } from '../db';
 import { storageKeys, type KeyValueStorage } from '../lib/storage';
-import { SyncEngine, type ConnectionState, type HandshakeToken, type SocketLike, type Visibility } from '../sync';
+import { SyncEngine, type ConnectionState, type EngineEndReason, type HandshakeToken, type SocketLike, type Visibility } from '../sync';
 
 export type SessionStatus = 'loading' | 'signedOut' | 'signedIn';
+
+/**
+ * Why the user is looking at the sign-in screen when it is not their own doing:
+ * `sessionEnded` — the server refused the session (revoked, expired);
+ * `replaced` — someone else signed in on this computer.
+ */
+export type SignInNotice = 'sessionEnded' | 'replaced';
 
 export interface SessionState {
   status: SessionStatus;
@@ -17,10 +24,16 @@ export interface SessionState {
   /** The local cache is being deleted: the shell is gone, the sign-in screen not yet shown. */
   wiping: boolean;
   /** Why the user is looking at the sign-in screen, when it is not their own doing. */
-  notice: 'sessionEnded' | null;
+  notice: SignInNotice | null;
+  /**
+   * The last sign-in could not be stored (no secure storage on this computer): it lasts until the
+   * app closes. The shell says so until dismissed.
+   */
+  notRemembered: boolean;
   init(): Promise<void>;
   signIn(credentials: BridgeArgs<'auth:signIn'>): Promise<Result<Profile>>;
   signOut(): Promise<void>;
+  dismissNotRemembered(): void;
 }
 
 export interface SessionDeps {
@@ -51,7 +64,7 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
   let unsubscribeEnded: (() => void) | null = null;
 
   const store = createStore<SessionState>((set, get) => {
-    const start = (profile: Profile) => {
+    const start = (profile: Profile, notRemembered = false) => {
       const db = openMemberDb(profile.member.id);
       storage.setItem(storageKeys.lastMemberId, profile.member.id);
       // The engine and the socket's auth callback need each other: bind late.
@@ -64,10 +77,10 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
         accessToken: (forceRefresh) => bridge.call('auth:accessToken', { forceRefresh }),
         onState: deps.onConnectionState,
         onGroupsSynced: () => deps.onGroupsSynced(true),
-        onSessionEnded: () => void endLocally('sessionEnded'),
+        onSessionEnded: (reason: EngineEndReason) => void endLocally(reason === 'replaced' ? 'replaced' : 'sessionEnded'),
         visibility: deps.visibility,
       });
-      set({ status: 'signedIn', profile, db, engine, notice: null, signingOut: false });
+      set({ status: 'signedIn', profile, db, engine, notice: null, signingOut: false, notRemembered });
       engine.start();
     };
 
@@ -81,7 +94,8 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
         const { engine, db, profile } = get();
         // The shell unmounts first (a splash replaces it), so no live query reads a closing database.
         set({ wiping: true });
-        engine?.stop();
+        // Waits for a send or catch-up in progress to let go of the database before it is deleted.
+        await engine?.stop();
         await nextTask();
         const memberId = profile?.member.id ?? storage.getItem(storageKeys.lastMemberId);
         storage.removeItem(storageKeys.lastMemberId);
@@ -89,10 +103,27 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
         deps.onSignedOut();
         deps.onConnectionState('connecting');
         deps.onGroupsSynced(false);
-        set({ status: 'signedOut', profile: null, db: null, engine: null, notice, signingOut: false, wiping: false });
+        set({ status: 'signedOut', profile: null, db: null, engine: null, notice, signingOut: false, wiping: false, notRemembered: false });
       })().finally(() => {
         ending = null;
       }));
+
+    /** The main process says the session is over (for this page, another page, or everyone). */
+    const onSessionEnded = async ({ reason }: BridgeEvent<'auth:sessionEnded'>): Promise<void> => {
+      const profile = get().profile;
+      if (get().status !== 'signedIn' || !profile) return;
+      if (reason === 'replaced') {
+        // Sent to every page when anyone signs in — including the page that did, and pages of the
+        // same member. Only a page whose member is no longer the signed-in one must go.
+        const current = await bridge.call('auth:current', {});
+        if (!current.ok) return; // cannot tell; the token's owner check still guards the socket
+        if (current.value.profile?.member.id === profile.member.id) return;
+        if (get().profile !== profile) return; // ended meanwhile
+        return endLocally('replaced');
+      }
+      // signed_out: the user's own doing (this tab or another) — no "session ended" notice.
+      return endLocally(reason === 'signed_out' ? null : 'sessionEnded');
+    };
 
     return {
       status: 'loading',
@@ -102,10 +133,11 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
       signingOut: false,
       wiping: false,
       notice: null,
+      notRemembered: false,
 
       async init() {
-        unsubscribeEnded ??= bridge.onSessionEnded(() => {
-          if (get().status === 'signedIn') void endLocally('sessionEnded');
+        unsubscribeEnded ??= bridge.onSessionEnded((event) => {
+          onSessionEnded(event).catch((e: unknown) => console.error('ending the session failed', e));
         });
         // Local and fast: the cache renders before any network round trip.
         const r = await bridge.call('auth:current', {});
@@ -127,21 +159,26 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
       async signIn(credentials) {
         const r = await bridge.call('auth:signIn', credentials);
         if (!r.ok) return r;
-        const { profile } = r.value;
+        const { profile, persisted } = r.value;
         const lastMember = storage.getItem(storageKeys.lastMemberId);
         if (lastMember && lastMember !== profile.member.id) await deleteMemberDb(lastMember).catch(() => undefined);
-        get().engine?.stop();
-        start(profile);
+        await get().engine?.stop();
+        start(profile, !persisted);
         return ok(profile);
       },
 
       async signOut() {
         if (get().status !== 'signedIn' || get().signingOut) return;
         set({ signingOut: true });
-        get().engine?.stop();
+        void get().engine?.stop(); // no more sends while the server is told; endLocally awaits it
         // Best effort: revokes the refresh token when the server is reachable; local wipe regardless.
+        // The main process also announces `signed_out` to every page (this one included) meanwhile.
         await bridge.call('auth:signOut', {});
         await endLocally(null);
+      },
+
+      dismissNotRemembered() {
+        set({ notRemembered: false });
       },
     };
   });

@@ -1,4 +1,4 @@
-import { HANDSHAKE_ERRORS, socketPushes, type AccessToken, type Message, type Result } from '@shared/contract';
+import { HANDSHAKE_ERRORS, err, socketPushes, type AccessToken, type Message, type Result } from '@shared/contract';
 import { applyGroupRead, markReadLocally, storeServerMessages, upsertGroupList, type MusterDb } from '../db';
 import { createRequester, type RequestFn } from './request';
 import type { SocketLike } from './socket';
@@ -6,6 +6,13 @@ import { catchUpGroup, loadOlder, type OlderOutcome } from './history';
 import { OutboxFlusher, discardMessage, enqueueMessage, retryMessage, type Sender } from './outbox';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+/**
+ * Why the engine gave up the session: `ended` — the refresh token is gone (revoked, expired,
+ * signed out); `replaced` — the main process now holds another member's token (someone else
+ * signed in on this computer), which this page must never use.
+ */
+export type EngineEndReason = 'ended' | 'replaced';
 
 export interface Visibility {
   isVisible(): boolean;
@@ -21,8 +28,8 @@ export interface SyncEngineDeps {
   onState(state: ConnectionState): void;
   /** The group list was fetched from the server (an empty cache now means "no groups", not "not loaded"). */
   onGroupsSynced?(): void;
-  /** The refresh token is gone: the user must sign in again. */
-  onSessionEnded(): void;
+  /** The session cannot go on in this page: the user must sign in again. */
+  onSessionEnded(reason: EngineEndReason): void;
   visibility: Visibility;
   requestTimeoutMs?: number;
   retryDelayMs?: number;
@@ -48,6 +55,7 @@ export class SyncEngine {
   private reconnectTimer: unknown = null;
   private groupListTimer: unknown = null;
   private stopped = false;
+  private stopping: Promise<void> | null = null;
   private ended = false;
   private readonly cleanups: (() => void)[] = [];
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
@@ -67,6 +75,7 @@ export class SyncEngine {
       retryDelayMs: deps.retryDelayMs,
       setTimer: this.setTimer,
       clearTimer: this.clearTimer,
+      log: this.log,
     });
   }
 
@@ -86,23 +95,42 @@ export class SyncEngine {
     socket.connect();
   }
 
-  stop(): void {
-    if (this.stopped) return;
+  /**
+   * Stops syncing. Resolves once work already under way (an outbox flush, catch-ups) has finished
+   * with the database, so the caller can delete it without pulling it from under a write.
+   * Disconnecting first makes in-flight requests answer `disconnected` at once.
+   */
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
     this.stopped = true;
-    this.flusher.stop();
+    const flushed = this.flusher.stop();
     for (const t of [this.reconnectTimer, this.groupListTimer]) if (t !== null) this.clearTimer(t);
     for (const c of this.cleanups.splice(0)) c();
     this.deps.socket.disconnect();
+    this.stopping = Promise.allSettled([flushed, ...this.catchUps.values()]).then(() => undefined);
+    return this.stopping;
   }
 
-  /** For the socket's `auth` callback: a valid token, force-refreshed after the server refused one. */
+  /**
+   * For the socket's `auth` callback: a valid token, force-refreshed after the server refused one.
+   * A token issued to another member is never handed to the socket: it ends this session instead.
+   */
   async handshakeToken(): Promise<string | null> {
     const force = this.forceRefreshNext;
     this.forceRefreshNext = false;
     const r = await this.deps.accessToken(force);
-    if (r.ok) return r.value.accessToken;
-    if (r.error.code === 'session_ended') this.endSession();
+    if (this.stopped) return null;
+    if (r.ok) return this.isMine(r.value) ? r.value.accessToken : null;
+    if (r.error.code === 'session_ended') this.endSession('ended');
     return null;
+  }
+
+  /** False (and the session ended as `replaced`) when the token belongs to someone else. */
+  private isMine(token: AccessToken): boolean {
+    if (token.memberId === this.deps.me.id) return true;
+    this.log('the access token belongs to another member; ending this session');
+    this.endSession('replaced');
+    return false;
   }
 
   // ------------------------------------------------------------------ actions for the UI
@@ -115,22 +143,42 @@ export class SyncEngine {
     if (this.deps.socket.connected) void this.catchUp(groupId);
   }
 
+  // The UI fires these and forgets them: a storage failure becomes a logged, typed error here.
+
   async send(groupId: string, body: string) {
-    const r = await enqueueMessage(this.deps.db, { groupId, body, sender: this.deps.me });
-    if (r.ok) void this.flusher.flush();
-    return r;
+    try {
+      const r = await enqueueMessage(this.deps.db, { groupId, body, sender: this.deps.me });
+      if (r.ok) void this.flusher.flush();
+      return r;
+    } catch (e) {
+      this.log('saving a message to send failed', e);
+      return err('internal', 'The message could not be saved locally');
+    }
   }
 
   async retry(clientId: string): Promise<void> {
-    if (await retryMessage(this.deps.db, clientId)) void this.flusher.flush();
+    try {
+      if (await retryMessage(this.deps.db, clientId)) void this.flusher.flush();
+    } catch (e) {
+      this.log('requeueing a message failed', e);
+    }
   }
 
-  discard(clientId: string): Promise<void> {
-    return discardMessage(this.deps.db, clientId);
+  async discard(clientId: string): Promise<void> {
+    try {
+      await discardMessage(this.deps.db, clientId);
+    } catch (e) {
+      this.log('discarding a message failed', e);
+    }
   }
 
-  loadOlder(groupId: string, beforeSeq: number): Promise<Result<OlderOutcome>> {
-    return loadOlder(this.deps.db, this.request, groupId, beforeSeq);
+  async loadOlder(groupId: string, beforeSeq: number): Promise<Result<OlderOutcome>> {
+    try {
+      return await loadOlder(this.deps.db, this.request, groupId, beforeSeq);
+    } catch (e) {
+      this.log(`loading older messages of ${groupId} failed`, e);
+      return err('internal', 'Older messages could not be stored locally');
+    }
   }
 
   /** Resolves when the current outbox flush (if any) is done — for tests and sign-out. */
@@ -149,10 +197,15 @@ export class SyncEngine {
     this.handshakeFailures = 0;
     this.deps.onState('online');
     // Order matters only loosely: the outbox does not need the group list, so it starts at once.
+    // Each step handles its own failures; the catch is the backstop for a `void` caller.
     const flushing = this.flusher.flush();
-    await this.refreshGroups();
-    const open = this.openGroupId;
-    if (open) await this.catchUp(open);
+    try {
+      await this.refreshGroups();
+      const open = this.openGroupId;
+      if (open) await this.catchUp(open);
+    } catch (e) {
+      this.log('syncing after connect failed', e);
+    }
     await flushing;
   }
 
@@ -170,10 +223,12 @@ export class SyncEngine {
     if (message === HANDSHAKE_ERRORS.expired || message === HANDSHAKE_ERRORS.unauthorized) {
       this.handshakeFailures++;
       const r = await this.deps.accessToken(true);
+      if (this.stopped) return;
       if (!r.ok && r.error.code === 'session_ended') {
-        this.endSession();
+        this.endSession('ended');
         return;
       }
+      if (r.ok && !this.isMine(r.value)) return;
       this.scheduleReconnect();
       return;
     }
@@ -197,10 +252,10 @@ export class SyncEngine {
     }, delay);
   }
 
-  private endSession(): void {
+  private endSession(reason: EngineEndReason): void {
     if (this.ended) return;
     this.ended = true;
-    this.deps.onSessionEnded();
+    this.deps.onSessionEnded(reason);
   }
 
   // ------------------------------------------------------------------ data
@@ -260,7 +315,11 @@ export class SyncEngine {
   private async onGroupRead(payload: unknown): Promise<void> {
     const parsed = socketPushes['group:read'].safeParse(payload);
     if (!parsed.success) return this.log('ignored a malformed group:read push');
-    await applyGroupRead(this.deps.db, parsed.data.groupId, parsed.data.lastReadSeq);
+    try {
+      await applyGroupRead(this.deps.db, parsed.data.groupId, parsed.data.lastReadSeq);
+    } catch (e) {
+      this.log('applying a group:read push failed', e);
+    }
   }
 
   private refreshGroupsSoon(): void {
@@ -287,9 +346,15 @@ export class SyncEngine {
     }
   }
 
+  /** Never rejects: it is also started without waiting (read-ahead reports after a group list). */
   private async reportRead(groupId: string, seq: number): Promise<void> {
     if (!this.deps.socket.connected) return;
     const r = await this.request('groups:markRead', { groupId, seq });
-    if (r.ok) await applyGroupRead(this.deps.db, r.value.groupId, r.value.lastReadSeq);
+    if (!r.ok) return this.log(`reporting ${groupId} read failed`, r.error);
+    try {
+      await applyGroupRead(this.deps.db, r.value.groupId, r.value.lastReadSeq);
+    } catch (e) {
+      this.log(`storing ${groupId}'s read marker failed`, e);
+    }
   }
 }

@@ -104,6 +104,7 @@ export interface FlusherDeps {
   retryDelayMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  log?: (message: string, error?: unknown) => void;
 }
 
 type StepOutcome = 'next' | 'stop';
@@ -120,13 +121,19 @@ export class OutboxFlusher {
   private stopped = false;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
+  private readonly log: (message: string, error?: unknown) => void;
 
   constructor(private readonly deps: FlusherDeps) {
     this.setTimer = deps.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = deps.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+    this.log = deps.log ?? ((m, e) => console.warn(`[outbox] ${m}`, e ?? ''));
   }
 
-  /** Starts a flush, or asks the running one to look again when it is done. Resolves when idle. */
+  /**
+   * Starts a flush, or asks the running one to look again when it is done. Resolves when idle and
+   * never rejects: callers fire and forget it, so a storage failure (e.g. the database closed under
+   * us at sign-out) is logged and retried here instead of vanishing as an unhandled rejection.
+   */
   flush(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.running) {
@@ -139,6 +146,10 @@ export class OutboxFlusher {
           this.again = false;
           await this.pass();
         } while (this.again && !this.stopped && this.deps.isOnline());
+      } catch (e) {
+        this.log('flushing the outbox failed', e);
+        // The queue is still on disk: look again later (a stopped flusher has no later).
+        this.scheduleRetry(this.deps.retryDelayMs ?? 2000);
       } finally {
         this.running = null;
       }
@@ -146,10 +157,12 @@ export class OutboxFlusher {
     return this.running;
   }
 
-  stop(): void {
+  /** No more sends or retries; resolves once a flush in progress has finished touching the database. */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer !== null) this.clearTimer(this.retryTimer);
     this.retryTimer = null;
+    await this.running;
   }
 
   private async pass(): Promise<void> {
@@ -161,7 +174,10 @@ export class OutboxFlusher {
       if (list) list.push(e);
       else byGroup.set(e.groupId, [e]);
     }
-    await Promise.all([...byGroup.values()].map((entries) => this.sendInOrder(entries)));
+    // allSettled, not all: one group failing must not end the pass while others still write.
+    const outcomes = await Promise.allSettled([...byGroup.values()].map((entries) => this.sendInOrder(entries)));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async sendInOrder(entries: OutboxEntry[]): Promise<void> {

@@ -52,9 +52,9 @@ export function SignInScreen() {
           <h1>{t('auth.title')}</h1>
           <p className="muted">{t('auth.subtitle')}</p>
         </div>
-        {notice === 'sessionEnded' && !error ? (
-          <p className="notice" role="status" data-testid="signin-notice">
-            {t('auth.sessionEnded')}
+        {notice && !error ? (
+          <p className="notice" role="status" data-testid="signin-notice" data-notice={notice}>
+            {notice === 'replaced' ? t('auth.replaced') : t('auth.sessionEnded')}
           </p>
         ) : null}
         <form className="signin-form" data-testid="signin-form" onSubmit={(e) => void submit(e)} noValidate aria-describedby={errorText ? ids.error : undefined}>

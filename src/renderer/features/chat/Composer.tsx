@@ -4,9 +4,7 @@ import { MESSAGE_MAX_CHARS } from '@shared/rules/limits';
 import { useT } from '../../i18n';
 import { useSignedIn } from '../../app/services';
 import { uiStore, useUi } from '../../stores/ui';
-
-/** Show the counter from this share of the limit on: it is noise for ordinary messages. */
-const COUNTER_FROM = Math.floor(MESSAGE_MAX_CHARS * 0.9);
+import { draftState } from './draft';
 
 export function Composer({ groupId, onSent }: { groupId: string; onSent(): void }) {
   const { t, te } = useT();
@@ -15,10 +13,7 @@ export function Composer({ groupId, onSent }: { groupId: string; onSent(): void 
   const [error, setError] = useState<AppError | null>(null);
   const counterId = useId();
 
-  const length = draft.length;
-  const tooLong = length > MESSAGE_MAX_CHARS;
-  const blank = draft.trim().length === 0;
-  const canSend = !blank && !tooLong;
+  const { length, tooLong, showCounter, canSend } = draftState(draft);
 
   async function send() {
     if (!canSend) return;
@@ -57,7 +52,7 @@ export function Composer({ groupId, onSent }: { groupId: string; onSent(): void 
         value={draft}
         onChange={(e) => uiStore.getState().setDraft(groupId, e.target.value)}
         onKeyDown={onKeyDown}
-        aria-describedby={length >= COUNTER_FROM ? counterId : undefined}
+        aria-describedby={showCounter ? counterId : undefined}
         aria-invalid={tooLong}
         autoFocus
       />
@@ -68,7 +63,7 @@ export function Composer({ groupId, onSent }: { groupId: string; onSent(): void 
               {te(error)}
             </span>
           ) : null}
-          {length >= COUNTER_FROM ? (
+          {showCounter ? (
             <span id={counterId} className={`composer-counter${tooLong ? ' is-over' : ''}`} data-testid="composer-counter" aria-live="polite">
               {tooLong ? t('chat.tooLong', { count: length - MESSAGE_MAX_CHARS }) : t('chat.counter', { count: length, max: MESSAGE_MAX_CHARS })}
             </span>

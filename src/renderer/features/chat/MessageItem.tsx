@@ -6,13 +6,15 @@ import { formatClock, formatFull } from '../../lib/time';
 
 interface Props {
   message: LocalMessage;
+  /** The sender as shown (the member's English name in English, when known). */
+  senderName: string;
   mine: boolean;
   offline: boolean;
   onRetry(): void;
   onDiscard(): void;
 }
 
-export const MessageItem = memo(function MessageItem({ message: m, mine, offline, onRetry, onDiscard }: Props) {
+export const MessageItem = memo(function MessageItem({ message: m, senderName, mine, offline, onRetry, onDiscard }: Props) {
   const { t, te, locale } = useT();
   const common = {
     'data-testid': 'message',
@@ -32,7 +34,7 @@ export const MessageItem = memo(function MessageItem({ message: m, mine, offline
           {formatClock(m.createdAt, locale)}
         </time>
         <span className="visually-hidden" data-testid="message-sender">
-          {m.senderName}
+          {senderName}
         </span>
       </div>
     );
@@ -43,11 +45,11 @@ export const MessageItem = memo(function MessageItem({ message: m, mine, offline
 
   return (
     <div className={`message${mine ? ' is-mine' : ''} state-${m.state}`} {...common}>
-      <Avatar name={m.senderName} />
+      <Avatar name={senderName} />
       <div className="message-content">
         <div className="message-meta">
           <span className="message-sender" data-testid="message-sender">
-            {m.senderName}
+            {senderName}
           </span>
           <time className="message-time" data-testid="message-time" dateTime={m.createdAt} title={formatFull(m.createdAt, locale)}>
             {formatClock(m.createdAt, locale)}

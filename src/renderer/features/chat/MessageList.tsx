@@ -7,6 +7,7 @@ import { readMessages, type LocalGroup } from '../../db';
 import { useT } from '../../i18n';
 import { Spinner } from '../../components/Spinner';
 import { formatDay, localDayKey } from '../../lib/time';
+import { senderDisplayName } from '../../lib/names';
 import { useSignedIn } from '../../app/services';
 import { useConnectionState } from '../../stores/connection';
 import { MessageItem } from './MessageItem';
@@ -164,6 +165,7 @@ export function MessageList({ group, ref }: { group: LocalGroup; ref?: Ref<Messa
                 ) : null}
                 <MessageItem
                   message={m}
+                  senderName={senderDisplayName(m, profile.member, locale)}
                   mine={m.senderId === profile.member.id}
                   offline={connection !== 'online'}
                   onRetry={() => void engine.retry(m.key)}

@@ -3,6 +3,8 @@ import { unreadBadgeText, unreadCount, type LocalGroup } from '../../db';
 import { useT } from '../../i18n';
 import { Avatar } from '../../components/Avatar';
 import { formatListTime } from '../../lib/time';
+import { senderDisplayName } from '../../lib/names';
+import { useSignedIn } from '../../app/services';
 
 interface Props {
   group: LocalGroup;
@@ -15,9 +17,10 @@ interface Props {
 
 export function GroupItem({ group, selected, tabbable, onOpen, onFocus, ref }: Props) {
   const { t, tp, locale } = useT();
+  const { profile } = useSignedIn();
   const unread = unreadCount(group);
   const last = group.lastMessage;
-  const preview = last ? (last.kind === 'system' ? last.body : `${last.senderName}: ${last.body}`) : t('groups.noMessages');
+  const preview = last ? (last.kind === 'system' ? last.body : `${senderDisplayName(last, profile.member, locale)}: ${last.body}`) : t('groups.noMessages');
   const time = last ? formatListTime(last.createdAt, locale, t('chat.yesterday')) : '';
 
   return (

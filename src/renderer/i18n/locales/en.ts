@@ -20,10 +20,14 @@ export const en = {
   'auth.missingFields': 'Please enter your organization code, account and password.',
   'auth.sessionEnded': 'Your session has ended. Please sign in again.',
   'auth.signedOut': 'You have signed out.',
+  'auth.replaced': 'Someone else signed in on this computer. Sign in again to continue.',
 
   'shell.signOut': 'Sign out',
   'shell.signingOut': 'Signing out…',
   'shell.userMenu': 'Signed in as {name}',
+  'shell.notRemembered':
+    'This sign-in won’t be remembered on this computer because it offers no secure storage for it. You’ll need to sign in again next time.',
+  'shell.dismiss': 'Dismiss',
 
   'connection.online': 'Online',
   'connection.connecting': 'Connecting…',

@@ -18,10 +18,13 @@ export const zhCN: Dictionary = {
   'auth.missingFields': '请填写企业代码、账号和密码。',
   'auth.sessionEnded': '登录已失效，请重新登录。',
   'auth.signedOut': '你已退出登录。',
+  'auth.replaced': '其他人已在这台电脑上登录，请重新登录以继续。',
 
   'shell.signOut': '退出登录',
   'shell.signingOut': '正在退出…',
   'shell.userMenu': '当前登录：{name}',
+  'shell.notRemembered': '这台电脑未提供安全存储，本次登录不会被记住，下次打开时需要重新登录。',
+  'shell.dismiss': '知道了',
 
   'connection.online': '在线',
   'connection.connecting': '正在连接…',
