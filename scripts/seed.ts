@@ -7,7 +7,7 @@
 import { DEFAULT_KDF } from '../src/server/auth';
 import { systemClock } from '../src/server/clock';
 import { seedDemo } from '../src/server/seed';
-import { describeStorage, migrate, openDatabase, DEFAULT_DATA_DIR } from '../src/server/storage';
+import { describeStorage, migrate, openDatabase, DEFAULT_DATA_DIR, type Db } from '../src/server/storage';
 
 const args = process.argv.slice(2);
 const unknown = args.filter((a) => a !== '--reset');
@@ -20,8 +20,11 @@ const storage = process.env['DATABASE_URL']
   ? { databaseUrl: process.env['DATABASE_URL'] }
   : { dataDir: process.env['MUSTER_DATA_DIR'] || DEFAULT_DATA_DIR };
 
-const db = await openDatabase(storage);
+let db: Db | undefined;
 try {
+  // Opening is inside the try too: a data directory in use, or an unreachable PostgreSQL, is a
+  // message and exit code 1, not a stack trace.
+  db = await openDatabase(storage);
   await migrate(db);
   const started = Date.now();
   const result = await seedDemo(db, { kdf: DEFAULT_KDF, clock: systemClock, reset });
@@ -38,5 +41,5 @@ try {
   process.stderr.write(`Seeding failed: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 1;
 } finally {
-  await db.close();
+  await db?.close().catch(() => undefined);
 }

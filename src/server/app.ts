@@ -16,10 +16,12 @@ import {
 import { systemClock, type Clock } from './clock';
 import { GroupService } from './groups';
 import { createHttpHandler } from './http';
-import { stderrLogger, type Logger } from './logger';
+import { errorMeta, stderrLogger, type Logger } from './logger';
+import { isLoopbackHost } from './loopback';
 import { MessageService } from './messages';
-import { attachRealtime } from './realtime';
-import { seedDemo } from './seed';
+import { findOrgBySlug } from './org';
+import { attachRealtime, type SocketRateLimit } from './realtime';
+import { DEMO_ORG, DEMO_PASSWORD, seedDemo } from './seed';
 import { describeStorage, migrate, openDatabase, type Db } from './storage';
 
 export interface ServerOptions {
@@ -43,7 +45,11 @@ export interface ServerOptions {
   clock?: Clock;
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
-  signInThrottle?: { maxFailures: number; windowSeconds: number };
+  signInThrottle?: { maxFailures: number; maxFailuresPerAddress?: number; windowSeconds: number };
+  /** Per-socket request budget (token bucket). Defaults to the shared limits. */
+  socketRateLimit?: SocketRateLimit;
+  /** How often stale refresh tokens and sign-in failures are deleted. Default: hourly. */
+  purgeIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -55,6 +61,7 @@ export interface RunningServer {
 
 export const DEFAULT_PORT = 7800;
 export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 export const startServer = async (opts: ServerOptions = {}): Promise<RunningServer> => {
   const logger = opts.logger ?? stderrLogger;
@@ -72,6 +79,14 @@ export const startServer = async (opts: ServerOptions = {}): Promise<RunningServ
       const seeded = await seedDemo(db, { kdf, clock });
       if (seeded.created) logger.info('demo organization created', { ...seeded });
     }
+    if (!isLoopbackHost(host) && (await findOrgBySlug(db, DEMO_ORG.slug))) {
+      logger.warn(
+        `WARNING: the demo organization "${DEMO_ORG.slug}" exists and this server listens on ${host}, beyond this machine. ` +
+          `Every demo account's password is published ("${DEMO_PASSWORD}"): anyone who can reach the server can sign in. ` +
+          'For real use start with MUSTER_SEED_DEMO=0 on a database without the demo organization.',
+        { host, demoOrg: DEMO_ORG.slug },
+      );
+    }
 
     const key = await loadOrCreateSecret(db, ACCESS_TOKEN_KEY_SECRET);
     const accessTokens = createAccessTokens({ key, ttlSeconds: opts.accessTokenTtlSeconds ?? ACCESS_TOKEN_TTL_SECONDS, clock });
@@ -82,6 +97,7 @@ export const startServer = async (opts: ServerOptions = {}): Promise<RunningServ
         kdf,
         refreshTokenTtlSeconds: opts.refreshTokenTtlSeconds ?? DEFAULT_AUTH_SETTINGS.refreshTokenTtlSeconds,
         maxFailures: opts.signInThrottle?.maxFailures ?? DEFAULT_AUTH_SETTINGS.maxFailures,
+        maxFailuresPerAddress: opts.signInThrottle?.maxFailuresPerAddress ?? DEFAULT_AUTH_SETTINGS.maxFailuresPerAddress,
         windowSeconds: opts.signInThrottle?.windowSeconds ?? DEFAULT_AUTH_SETTINGS.windowSeconds,
       },
       clock,
@@ -96,7 +112,7 @@ export const startServer = async (opts: ServerOptions = {}): Promise<RunningServ
     // Slow-loris guards; auth requests are small and quick.
     server.requestTimeout = 30_000;
     server.headersTimeout = 20_000;
-    const io = attachRealtime(server, { auth, groups, messages, logger, clock });
+    const io = attachRealtime(server, { auth, groups, messages, logger, clock, ...(opts.socketRateLimit ? { rateLimit: opts.socketRateLimit } : {}) });
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -109,14 +125,35 @@ export const startServer = async (opts: ServerOptions = {}): Promise<RunningServ
     const port = (server.address() as AddressInfo).port;
     const url = `${opts.tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
 
+    // Housekeeping: once now, then periodically. Never two at once; close() waits for a running one.
+    let purging: Promise<void> | undefined;
+    const purge = (): void => {
+      purging ??= auth
+        .purgeStale()
+        .then(
+          (r) => {
+            if (r.refreshTokens > 0 || r.signInFailures > 0) logger.info('purged stale auth records', { ...r });
+          },
+          (e: unknown) => logger.error('purging stale auth records failed', errorMeta(e)),
+        )
+        .finally(() => {
+          purging = undefined;
+        });
+    };
+    const purgeTimer = setInterval(purge, opts.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS);
+    purgeTimer.unref(); // housekeeping never keeps the process alive
+    purge();
+
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
+        clearInterval(purgeTimer);
         io.disconnectSockets(true);
         // io.close() also closes the HTTP server; idle keep-alive connections must not hold it open.
         const closed = new Promise<void>((resolve) => io.close(() => resolve()));
         server.closeAllConnections();
         await closed;
+        await purging;
         await db.close();
       })());
 

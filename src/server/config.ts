@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_HOST, DEFAULT_PORT, type ServerOptions } from './app';
+import { isLoopbackHost } from './loopback';
 import { DEFAULT_DATA_DIR } from './storage';
 
 /**
  * Environment -> options for the CLI (`npm run server`):
  *   PORT (7800), HOST (127.0.0.1), DATABASE_URL (PostgreSQL; else PGlite in MUSTER_DATA_DIR,
  *   default .muster/server-data), TLS_CERT_FILE + TLS_KEY_FILE (HTTPS when both are set),
- *   MUSTER_SEED_DEMO (1 = create the demo org on first start; 0 = never), MUSTER_TRUST_PROXY
+ *   MUSTER_SEED_DEMO (1 = create the demo org on first start; 0 = never; default 1 only when HOST
+ *   is a loopback address — the demo accounts share a published password), MUSTER_TRUST_PROXY
  *   (1 = client address from X-Forwarded-For; only behind your own reverse proxy).
  * Throws an Error with a readable message when a value is wrong.
  */
@@ -18,10 +20,13 @@ export const serverOptionsFromEnv = (env: NodeJS.ProcessEnv): ServerOptions => {
   const keyFile = env['TLS_KEY_FILE'] || undefined;
   if (!!certFile !== !!keyFile) throw new Error('Set both TLS_CERT_FILE and TLS_KEY_FILE for HTTPS, or neither');
 
+  const host = env['HOST'] || DEFAULT_HOST;
   const opts: ServerOptions = {
     port,
-    host: env['HOST'] || DEFAULT_HOST,
-    seedDemo: flag(env, 'MUSTER_SEED_DEMO', true),
+    host,
+    // On by default for a local try-out only; a server others can reach gets no demo unless asked
+    // for (and then warns at every start, see app.ts).
+    seedDemo: flag(env, 'MUSTER_SEED_DEMO', isLoopbackHost(host)),
     trustProxy: flag(env, 'MUSTER_TRUST_PROXY', false),
   };
   if (env['DATABASE_URL']) opts.databaseUrl = env['DATABASE_URL'];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest, err, type Err } from '@shared/contract';
+import { badRequest, err, ok, type Result } from '@shared/contract';
 
 /**
  * Boundary parsing. The contract's objects strip unknown keys; at the server's edge an unknown key
@@ -9,9 +9,7 @@ import { badRequest, err, type Err } from '@shared/contract';
 export const strictly = <S extends z.ZodType>(schema: S): S =>
   schema instanceof z.ZodObject ? (schema.strict() as unknown as S) : schema;
 
-export type Parsed<T> = { ok: true; value: T } | Err;
-
-export const parseBoundary = <S extends z.ZodType>(schema: S, input: unknown, what: string): Parsed<z.infer<S>> => {
+export const parseBoundary = <S extends z.ZodType>(schema: S, input: unknown, what: string): Result<z.infer<S>> => {
   const r = schema.safeParse(input);
   if (!r.success) return badRequest(r.error.issues, what);
   // PostgreSQL text cannot hold U+0000: refuse it here as bad input instead of failing in the driver.
@@ -22,7 +20,7 @@ export const parseBoundary = <S extends z.ZodType>(schema: S, input: unknown, wh
       issues: [{ path: nulAt, message: 'NUL characters are not allowed' }],
     });
   }
-  return { ok: true, value: r.data };
+  return ok(r.data);
 };
 
 const findNul = (value: unknown, path: string[]): string[] | null => {

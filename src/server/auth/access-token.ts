@@ -45,8 +45,10 @@ export const createAccessTokens = (opts: { key: Buffer; ttlSeconds: number; cloc
       const parts = token.split('.');
       if (parts.length !== 3 || parts[0] !== PREFIX) return { ok: false, reason: 'invalid' };
       const [, payload, signature] = parts as [string, string, string];
-      const given = Buffer.from(signature, 'base64url');
-      const expected = sign(`${PREFIX}.${payload}`);
+      // Compared as text against the canonical encoding: base64url decoding ignores the unused low
+      // bits of the last character, so several spellings decode to one signature — accept only ours.
+      const given = Buffer.from(signature, 'utf8');
+      const expected = Buffer.from(sign(`${PREFIX}.${payload}`).toString('base64url'), 'utf8');
       // Signature first: nothing from an unsigned payload is trusted, not even its expiry.
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
       let json: unknown;

@@ -1,4 +1,13 @@
-export { AuthService, DEFAULT_AUTH_SETTINGS, type AuthSettings, type SessionEndReason, type SignInContext } from './service';
+export {
+  AuthService,
+  DEFAULT_AUTH_SETTINGS,
+  REFRESH_REUSE_GRACE_SECONDS,
+  REFRESH_TOKEN_RETENTION_SECONDS,
+  type AuthSettings,
+  type SessionEndReason,
+  type SignInContext,
+} from './service';
+export { purgeStale, type PurgeReport } from './repository';
 export { createAccessTokens, AccessClaims, type AccessTokenIssuer, type VerifyResult } from './access-token';
 export {
   DEFAULT_KDF,

@@ -6,7 +6,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 // ------------------------------------------------------------------ refresh tokens
 
-export type RevokeReason = 'rotated' | 'signed_out' | 'reuse_detected' | 'expired';
+/** `superseded`: an unused replacement revoked because its predecessor was presented again in the grace period. */
+export type RevokeReason = 'rotated' | 'superseded' | 'signed_out' | 'reuse_detected' | 'expired';
 
 export interface RefreshTokenRow {
   id: string;
@@ -56,14 +57,22 @@ export const insertRefreshToken = async (
   return rows[0]!.id;
 };
 
+const REFRESH_COLUMNS = 'id, member_id, family_id, expires_at, revoked_at, revoke_reason, replaced_by, device_name, device_platform';
+
 /** Locks the row (inside a transaction) so two refreshes of one token cannot both rotate it. */
 export const findRefreshTokenForUpdate = async (db: Db, tokenHash: string): Promise<RefreshTokenRow | null> => {
-  const rows = await db.query<RawRefreshRow>(
-    `select id, member_id, family_id, expires_at, revoked_at, revoke_reason, replaced_by, device_name, device_platform
-       from refresh_tokens where token_hash = $1 for update`,
-    [tokenHash],
-  );
+  const rows = await db.query<RawRefreshRow>(`select ${REFRESH_COLUMNS} from refresh_tokens where token_hash = $1 for update`, [tokenHash]);
   return rows[0] ? toRefreshRow(rows[0]) : null;
+};
+
+export const findRefreshTokenByIdForUpdate = async (db: Db, id: string): Promise<RefreshTokenRow | null> => {
+  const rows = await db.query<RawRefreshRow>(`select ${REFRESH_COLUMNS} from refresh_tokens where id = $1 for update`, [id]);
+  return rows[0] ? toRefreshRow(rows[0]) : null;
+};
+
+/** Points an already-rotated token at a new replacement; its revocation time (the grace clock) is kept. */
+export const setReplacedBy = async (db: Db, id: string, replacedBy: string): Promise<void> => {
+  await db.query('update refresh_tokens set replaced_by = $2 where id = $1', [id, replacedBy]);
 };
 
 export const markRotated = async (db: Db, id: string, replacedBy: string, nowMs: number): Promise<void> => {
@@ -97,23 +106,61 @@ export const isFamilyActive = async (db: Db, familyId: string, nowMs: number): P
   return rows.length > 0;
 };
 
-// ------------------------------------------------------------------ sign-in failures
+// ------------------------------------------------------------------ password hashes
 
-export const recordFailure = async (db: Db, keys: readonly string[], nowMs: number, windowSeconds: number): Promise<void> => {
-  await db.transaction(async (tx) => {
-    for (const key of keys) {
-      // Keep the table small: what fell out of the window is useless.
-      await tx.query(`delete from sign_in_failures where key = $1 and failed_at <= $2::timestamptz`, [
-        key,
-        iso(nowMs - windowSeconds * 1000),
-      ]);
-      await tx.query(`insert into sign_in_failures (key, failed_at) values ($1, $2::timestamptz)`, [key, iso(nowMs)]);
-    }
-  });
+/** Compare-and-set: only replaces the hash that was verified, so a concurrent password change wins. */
+export const replacePasswordHash = async (db: Db, memberId: string, expected: string, next: string): Promise<boolean> => {
+  const rows = await db.query('update members set password_hash = $3 where id = $1 and password_hash = $2 returning id', [memberId, expected, next]);
+  return rows.length > 0;
 };
 
-export const clearFailures = async (db: Db, key: string): Promise<void> => {
-  await db.query('delete from sign_in_failures where key = $1', [key]);
+// ------------------------------------------------------------------ sign-in attempts
+
+/** One throttled key (`account:<org>:<account>` or `ip:<address>`) and how many failures it may have. */
+export interface ThrottleKey {
+  key: string;
+  maxFailures: number;
+}
+
+export type AttemptClaim = { claimed: true; ids: string[] } | { claimed: false; retryAfterSeconds: number };
+
+/**
+ * Claims one sign-in attempt for every key, atomically, BEFORE the password is checked: each key's
+ * transaction-level advisory lock serialises claimers, then the key's recent rows (failures and
+ * attempts still being verified) are counted, and a row is added for each key only when none of
+ * them is over its limit. So N parallel guesses get at most `maxFailures` verifications, not N.
+ * A claim stays as a failure unless `releaseClaim` removes it after a success.
+ */
+export const claimAttempt = async (
+  db: Db,
+  keys: readonly ThrottleKey[],
+  nowMs: number,
+  windowSeconds: number,
+): Promise<AttemptClaim> =>
+  db.transaction(async (tx) => {
+    // Always the same lock order, so two claimers of overlapping keys cannot deadlock.
+    const ordered = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const { key } of ordered) await tx.query('select pg_advisory_xact_lock(hashtext($1))', [key]);
+    const waits = await Promise.all(ordered.map((k) => secondsUntilAllowed(tx, k.key, nowMs, k.maxFailures, windowSeconds)));
+    const retryAfterSeconds = Math.max(0, ...waits);
+    if (retryAfterSeconds > 0) return { claimed: false, retryAfterSeconds };
+    const ids: string[] = [];
+    for (const { key } of ordered) {
+      const rows = await tx.query<{ id: string }>(
+        `insert into sign_in_failures (key, failed_at) values ($1, $2::timestamptz) returning id::text as id`,
+        [key, iso(nowMs)],
+      );
+      ids.push(rows[0]!.id);
+    }
+    return { claimed: true, ids };
+  });
+
+/** After a successful sign-in: the attempt's own claims go, and the account's failures are forgiven. */
+export const releaseClaim = async (db: Db, claimIds: readonly string[], accountKey: string): Promise<void> => {
+  await db.transaction(async (tx) => {
+    for (const id of claimIds) await tx.query('delete from sign_in_failures where id = $1::bigint', [id]);
+    await tx.query('delete from sign_in_failures where key = $1', [accountKey]);
+  });
 };
 
 /**
@@ -139,7 +186,26 @@ export const secondsUntilAllowed = async (
   return Math.max(1, Math.ceil((liftsAt - nowMs) / 1000));
 };
 
-export const countFailures = async (db: Db, key: string): Promise<number> => {
-  const rows = await db.query<{ n: number }>('select count(*)::int as n from sign_in_failures where key = $1', [key]);
-  return toInt(rows[0]?.n ?? 0);
+// ------------------------------------------------------------------ housekeeping
+
+export interface PurgeReport {
+  refreshTokens: number;
+  signInFailures: number;
+}
+
+/**
+ * Deletes what can no longer matter: refresh tokens (revoked or not) `refreshRetentionSeconds`
+ * past their expiry — until then a rotated one is kept so that its reuse is still recognised as
+ * theft — and sign-in failures that have left the throttling window.
+ */
+export const purgeStale = async (
+  db: Db,
+  nowMs: number,
+  opts: { refreshRetentionSeconds: number; windowSeconds: number },
+): Promise<PurgeReport> => {
+  const deleted = async (sql: string, cutoffMs: number): Promise<number> =>
+    toInt((await db.query<{ n: number }>(`with d as (${sql} returning 1) select count(*)::int as n from d`, [iso(cutoffMs)]))[0]?.n ?? 0);
+  const refreshTokens = await deleted('delete from refresh_tokens where expires_at < $1::timestamptz', nowMs - opts.refreshRetentionSeconds * 1000);
+  const signInFailures = await deleted('delete from sign_in_failures where failed_at <= $1::timestamptz', nowMs - opts.windowSeconds * 1000);
+  return { refreshTokens, signInFailures };
 };

@@ -4,6 +4,7 @@ import {
   ACCESS_TOKEN_TTL_SECONDS,
   REFRESH_TOKEN_TTL_SECONDS,
   SIGN_IN_MAX_FAILURES,
+  SIGN_IN_MAX_FAILURES_PER_ADDRESS,
   SIGN_IN_WINDOW_SECONDS,
 } from '@shared/rules/limits';
 import type { Clock } from '../clock';
@@ -11,21 +12,41 @@ import type { Logger } from '../logger';
 import { findMemberCredentials, findOrgBySlug, getMemberProfile, getOrg, normalizeAccount } from '../org';
 import type { Db } from '../storage';
 import type { AccessTokenIssuer, VerifyResult } from './access-token';
-import { decodePasswordHash, hashPassword, verifyPassword, type KdfParams } from './password';
+import { decodePasswordHash, hashPassword, needsRehash, verifyPassword, type KdfParams } from './password';
 import * as repo from './repository';
 
 export interface AuthSettings {
   kdf: KdfParams;
   refreshTokenTtlSeconds: number;
+  /** Failed sign-ins per account inside the window. */
   maxFailures: number;
+  /** Failed sign-ins per client address inside the window (many people may share one address). */
+  maxFailuresPerAddress: number;
   windowSeconds: number;
 }
 
 export const DEFAULT_AUTH_SETTINGS: Omit<AuthSettings, 'kdf'> = {
   refreshTokenTtlSeconds: REFRESH_TOKEN_TTL_SECONDS,
   maxFailures: SIGN_IN_MAX_FAILURES,
+  maxFailuresPerAddress: SIGN_IN_MAX_FAILURES_PER_ADDRESS,
   windowSeconds: SIGN_IN_WINDOW_SECONDS,
 };
+
+/**
+ * A rotated refresh token presented again this soon, while its replacement is still unused, is a
+ * client whose refresh response was lost (the server committed the rotation, the answer never
+ * arrived) retrying — not a thief. It is rotated once more instead of ending the sign-in. Short,
+ * because within it a stolen token is honoured too; a thief is still caught as soon as either
+ * side presents a token that was replaced and whose replacement was used.
+ */
+export const REFRESH_REUSE_GRACE_SECONDS = 30;
+
+/**
+ * Refresh-token rows are kept this long past their expiry before being purged: presenting a spent
+ * token (rotated, revoked or expired) keeps being answered — and a rotated one still revokes its
+ * family as theft — for a while after it could have been used at all.
+ */
+export const REFRESH_TOKEN_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 export { ACCESS_TOKEN_TTL_SECONDS };
 
 /** Why a session ended, in the words of the bridge's `auth:sessionEnded` event. */
@@ -73,15 +94,23 @@ export class AuthService {
 
   async signIn(req: SignInRequest, ctx: SignInContext): Promise<TokenBundle> {
     const account = normalizeAccount(req.account);
-    const keys = [`account:${req.org}:${account}`, `ip:${ctx.ip}`] as const;
+    const accountKey = `account:${req.org}:${account}`;
 
     // Throttle before touching the password, for unknown accounts too: no probing, no free guesses.
-    const waits = await Promise.all(
-      keys.map((k) => repo.secondsUntilAllowed(this.db, k, this.clock(), this.settings.maxFailures, this.settings.windowSeconds)),
+    // The attempt is claimed atomically first, so parallel guesses cannot all pass one check.
+    const claim = await repo.claimAttempt(
+      this.db,
+      [
+        { key: accountKey, maxFailures: this.settings.maxFailures },
+        { key: `ip:${ctx.ip}`, maxFailures: this.settings.maxFailuresPerAddress },
+      ],
+      this.clock(),
+      this.settings.windowSeconds,
     );
-    const retryAfterSeconds = Math.max(...waits);
-    if (retryAfterSeconds > 0) {
-      throw new MusterError('rate_limited', 'Too many failed sign-in attempts; try again later', { retryAfterSeconds });
+    if (!claim.claimed) {
+      throw new MusterError('rate_limited', 'Too many failed sign-in attempts; try again later', {
+        retryAfterSeconds: claim.retryAfterSeconds,
+      });
     }
 
     const org = await findOrgBySlug(this.db, req.org);
@@ -91,12 +120,11 @@ export class AuthService {
       ? await this.verifyStored(req.password, credentials.passwordHash, credentials.profile.id)
       : await verifyPassword(req.password, await this.getDummyHash()).then(() => false);
 
-    if (!org || !credentials || !passwordOk) {
-      await repo.recordFailure(this.db, keys, this.clock(), this.settings.windowSeconds);
-      throw INVALID_CREDENTIALS();
-    }
+    // A failure leaves its claim in place: it now counts against the account and the address.
+    if (!org || !credentials || !passwordOk) throw INVALID_CREDENTIALS();
 
-    await repo.clearFailures(this.db, keys[0]);
+    await repo.releaseClaim(this.db, claim.ids, accountKey);
+    await this.upgradeHashIfWeak(req.password, credentials.passwordHash, credentials.profile.id);
     const sessionId = randomUUID();
     const refresh = await this.db.transaction((tx) =>
       this.issueRefreshToken(tx, credentials.profile.id, sessionId, req.device ?? null),
@@ -114,7 +142,9 @@ export class AuthService {
 
   /**
    * Rotates the refresh token. A token that was already rotated is being replayed — by a thief or
-   * by the owner after a thief — so the whole sign-in is revoked.
+   * by the owner after a thief — so the whole sign-in is revoked; except within the grace period
+   * after its rotation while its replacement is unused (a lost response, see
+   * REFRESH_REUSE_GRACE_SECONDS): then the unused replacement is superseded and a fresh one issued.
    */
   async refresh(refreshToken: string): Promise<TokenBundle> {
     const tokenHash = hashRefreshToken(refreshToken);
@@ -124,6 +154,15 @@ export class AuthService {
       if (!row) return { ended: 'revoked' as const };
       if (row.revokedAt) {
         if (row.revokeReason === 'rotated') {
+          const unused = await this.unusedReplacementInGrace(tx, row, now);
+          if (unused) {
+            await repo.revokeToken(tx, unused.id, 'superseded', now);
+            const next = await this.issueRefreshToken(tx, row.memberId, row.familyId, { name: row.deviceName, platform: row.devicePlatform });
+            await repo.setReplacedBy(tx, row.id, next.id);
+            return { ended: null, row, next };
+          }
+        }
+        if (row.revokeReason === 'rotated' || row.revokeReason === 'superseded') {
           await repo.revokeFamily(tx, row.familyId, 'reuse_detected', now);
           return { ended: 'revoked' as const, reuseOf: row };
         }
@@ -166,6 +205,14 @@ export class AuthService {
     };
   }
 
+  /** Housekeeping: deletes long-dead refresh tokens and sign-in failures outside the window. */
+  purgeStale(): Promise<repo.PurgeReport> {
+    return repo.purgeStale(this.db, this.clock(), {
+      refreshRetentionSeconds: REFRESH_TOKEN_RETENTION_SECONDS,
+      windowSeconds: this.settings.windowSeconds,
+    });
+  }
+
   /** Ends the sign-in the token belongs to. Unknown or already-ended tokens are fine: the goal is met. */
   async signOut(refreshToken: string): Promise<void> {
     const familyId = await this.db.transaction(async (tx) => {
@@ -196,6 +243,35 @@ export class AuthService {
       devicePlatform: device?.platform || null,
     });
     return { id, token, expiresAt: new Date(expiresAtMs) };
+  }
+
+  /** The replacement of a rotated token, when the token was rotated moments ago and the replacement never used. */
+  private async unusedReplacementInGrace(tx: Db, row: repo.RefreshTokenRow, now: number): Promise<repo.RefreshTokenRow | null> {
+    if (!row.revokedAt || !row.replacedBy) return null;
+    if (now - row.revokedAt.getTime() > REFRESH_REUSE_GRACE_SECONDS * 1000) return null;
+    const replacement = await repo.findRefreshTokenByIdForUpdate(tx, row.replacedBy);
+    if (!replacement || replacement.revokedAt || replacement.expiresAt.getTime() <= now) return null;
+    return replacement;
+  }
+
+  /**
+   * Stored hashes made with another cost than the server's (an older, weaker default) are replaced
+   * at the one moment the password is known. Only if the hash is still the one verified (a password
+   * changed meanwhile wins); a failure here must not fail the sign-in.
+   */
+  private async upgradeHashIfWeak(password: string, stored: string, memberId: string): Promise<void> {
+    if (!needsRehash(stored, this.settings.kdf)) return;
+    const current = decodePasswordHash(stored)?.kdf;
+    const target = this.settings.kdf;
+    // Upgrade only: a server run with a cheaper cost (tests, a mistake) must not weaken stored hashes.
+    const weaker = !current || current.N < target.N || current.r < target.r || current.p < target.p || current.keyLength < target.keyLength;
+    if (!weaker) return;
+    try {
+      const upgraded = await hashPassword(password, this.settings.kdf);
+      await repo.replacePasswordHash(this.db, memberId, stored, upgraded);
+    } catch (e) {
+      this.logger.error('password hash upgrade failed', { memberId, error: String(e) });
+    }
   }
 
   private async verifyStored(password: string, stored: string, memberId: string): Promise<boolean> {

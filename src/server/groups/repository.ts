@@ -1,6 +1,5 @@
 import type { GroupSummary, Message } from '@shared/contract';
-// Row mapping only; going through the messages index would create an import cycle (messages needs groups).
-import { toMessage } from '../messages/message-row';
+import { toMessage } from '../rows';
 import type { Db } from '../storage';
 import { toInt, toIso } from '../storage';
 

@@ -121,11 +121,18 @@ export const createHttpHandler = (deps: HttpDeps): ((req: IncomingMessage, res: 
 const isJson = (contentType: string | undefined): boolean =>
   !!contentType && contentType.split(';')[0]!.trim().toLowerCase() === 'application/json';
 
+/**
+ * Behind our own proxy, the client address is the RIGHT-most X-Forwarded-For entry: the one our
+ * proxy appended for the peer it saw. Everything left of it was written by the client and can be
+ * anything — trusting it would let one client pose as endless addresses and dodge throttling.
+ */
 const clientIp = (req: IncomingMessage, trustProxy: boolean): string => {
   if (trustProxy) {
     const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
+    // Node joins repeated X-Forwarded-For headers with ", "; an array is handled the same way anyway.
+    const entries = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',');
+    const last = entries.at(-1)?.trim();
+    if (last) return last;
   }
   return req.socket.remoteAddress ?? 'unknown';
 };

@@ -1,7 +1,7 @@
 import type { Message } from '@shared/contract';
 import type { Db } from '../storage';
 import { toInt, toIso } from '../storage';
-import { MESSAGE_SELECT, toMessage, type MessageRow } from './message-row';
+import { MESSAGE_SELECT, toMessage, type MessageRow } from '../rows';
 
 export const findByClientId = async (db: Db, senderId: string, clientId: string): Promise<Message | null> => {
   const rows = await db.query<MessageRow>(`${MESSAGE_SELECT} where m.sender_id = $1 and m.client_id = $2`, [senderId, clientId]);

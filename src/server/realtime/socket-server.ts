@@ -13,12 +13,14 @@ import {
   type SocketResponse,
 } from '@shared/contract';
 import type { z } from 'zod';
+import { SOCKET_REQUEST_BURST, SOCKET_REQUESTS_PER_SECOND } from '@shared/rules/limits';
 import type { AuthService } from '../auth';
 import type { Clock } from '../clock';
 import type { GroupService } from '../groups';
 import { errorMeta, type Logger } from '../logger';
 import type { MessageService } from '../messages';
 import { parseBoundary, strictly } from '../validation';
+import { assertRateLimit, TokenBucket } from './rate-limit';
 
 /** Socket frames carry chat messages (≤ 5000 chars); 64 KiB leaves room without inviting abuse. */
 export const SOCKET_MAX_FRAME_BYTES = 64 * 1024;
@@ -42,21 +44,36 @@ export const rooms = {
   session: (id: string) => `session:${id}`,
 };
 
+export interface SocketRateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+export const DEFAULT_SOCKET_RATE_LIMIT: SocketRateLimit = { perSecond: SOCKET_REQUESTS_PER_SECOND, burst: SOCKET_REQUEST_BURST };
+
 export interface RealtimeDeps {
   auth: AuthService;
   groups: GroupService;
   messages: MessageService;
   logger: Logger;
   clock: Clock;
+  /** Per-socket request budget; defaults to the shared limits. */
+  rateLimit?: SocketRateLimit;
 }
 
 type Parsed<N extends SocketRequestName> = z.infer<(typeof socketRequests)[N]['request']>;
 type RequestHandler<N extends SocketRequestName> = (socket: MusterSocket, req: Parsed<N>) => Promise<SocketResponse<N>>;
+type RequestHandlers = { [N in SocketRequestName]: RequestHandler<N> };
+
+/** Unknown event names are echoed in the error; a hostile one may be long. */
+const MAX_ECHOED_NAME_CHARS = 64;
 
 // setTimeout's ceiling; longer delays would fire at once.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const attachRealtime = (httpServer: HttpServer, deps: RealtimeDeps): MusterServer => {
+  const rateLimit = deps.rateLimit ?? DEFAULT_SOCKET_RATE_LIMIT;
+  assertRateLimit(rateLimit.perSecond, rateLimit.burst); // at start, not at the first connection
   const io: MusterServer = new Server(httpServer, {
     // Any origin may connect: authentication is a bearer token in the handshake, never a cookie,
     // so a foreign page gains nothing from the browser's ambient credentials.
@@ -76,6 +93,29 @@ export const attachRealtime = (httpServer: HttpServer, deps: RealtimeDeps): Must
     );
   });
 
+  const handlers: RequestHandlers = {
+    'groups:list': async (s) => ({ groups: await deps.groups.list(s.data.memberId) }),
+
+    'messages:send': async (s, req) => {
+      const r = await deps.messages.send(s.data.memberId, req);
+      if (!r.duplicate) {
+        // Everyone in the group, the sender's own sockets included (clients de-duplicate by id/clientId).
+        io.to(rooms.group(req.groupId)).emit('message:new', r.message);
+        s.to(rooms.member(s.data.memberId)).emit('group:read', { groupId: req.groupId, lastReadSeq: r.message.seq });
+      }
+      return r;
+    },
+
+    'messages:page': (s, req) => deps.messages.page(s.data.memberId, req),
+
+    'groups:markRead': async (s, req) => {
+      const r = await deps.groups.markRead(s.data.memberId, req.groupId, req.seq);
+      // The member's other devices; this one has the answer in its ack.
+      if (r.changed) s.to(rooms.member(s.data.memberId)).emit('group:read', { groupId: r.groupId, lastReadSeq: r.lastReadSeq });
+      return { groupId: r.groupId, lastReadSeq: r.lastReadSeq };
+    },
+  };
+
   io.on('connection', (socket) => {
     // The access token lapses: tell the client, then close; it reconnects with a fresh token.
     const delay = Math.min(Math.max(0, socket.data.expiresAtMs - deps.clock()), MAX_TIMER_MS);
@@ -85,26 +125,10 @@ export const attachRealtime = (httpServer: HttpServer, deps: RealtimeDeps): Must
     }, delay);
     socket.on('disconnect', () => clearTimeout(expiry));
 
-    register(socket, 'groups:list', deps.logger, async (s) => ({ groups: await deps.groups.list(s.data.memberId) }));
-
-    register(socket, 'messages:send', deps.logger, async (s, req) => {
-      const r = await deps.messages.send(s.data.memberId, req);
-      if (!r.duplicate) {
-        // Everyone in the group, the sender's own sockets included (clients de-duplicate by id/clientId).
-        io.to(rooms.group(req.groupId)).emit('message:new', r.message);
-        s.to(rooms.member(s.data.memberId)).emit('group:read', { groupId: req.groupId, lastReadSeq: r.message.seq });
-      }
-      return r;
-    });
-
-    register(socket, 'messages:page', deps.logger, (s, req) => deps.messages.page(s.data.memberId, req));
-
-    register(socket, 'groups:markRead', deps.logger, async (s, req) => {
-      const r = await deps.groups.markRead(s.data.memberId, req.groupId, req.seq);
-      // The member's other devices; this one has the answer in its ack.
-      if (r.changed) s.to(rooms.member(s.data.memberId)).emit('group:read', { groupId: r.groupId, lastReadSeq: r.lastReadSeq });
-      return { groupId: r.groupId, lastReadSeq: r.lastReadSeq };
-    });
+    const bucket = new TokenBucket(rateLimit.perSecond, rateLimit.burst, deps.clock);
+    // Every incoming event passes here (socket.io hands the ack over as the last argument), known
+    // or not, so each one is budgeted and answered the same way.
+    socket.onAny((event: unknown, ...args: unknown[]) => dispatch(socket, event, args, { handlers, bucket, logger: deps.logger }));
   });
 
   // Sign-out or theft detection: close that sign-in's live sockets now, not at token expiry.
@@ -138,43 +162,58 @@ const authenticate = async (socket: MusterSocket, deps: RealtimeDeps): Promise<v
 };
 
 /**
- * Binds one request. Whatever arrives: no ack -> ignored; bad payload -> `bad_request`; a service's
- * MusterError -> its code; anything else -> `internal` (logged). Never throws into socket.io.
+ * Answers one incoming event. Whatever arrives: no ack -> ignored; over the socket's budget ->
+ * `rate_limited`; unknown name or bad payload -> `bad_request`; a service's MusterError -> its
+ * code; anything else -> `internal` (logged). Never throws into socket.io.
  */
-const register = <N extends SocketRequestName>(socket: MusterSocket, name: N, logger: Logger, handler: RequestHandler<N>): void => {
-  const schema = strictly(socketRequests[name].request);
-  const listener = (...args: unknown[]): void => {
-    const ack = args.at(-1);
-    if (typeof ack !== 'function') return; // nobody to answer: drop it
-    let answered = false;
-    const answer = (result: Result<SocketResponse<N>>): void => {
-      if (answered) return;
-      answered = true;
-      try {
-        (ack as (r: Result<SocketResponse<N>>) => void)(result);
-      } catch (e) {
-        logger.error(`ack for ${name} failed`, errorMeta(e));
-      }
-    };
-    if (args.length !== 2) {
-      answer(err('bad_request', `${name} expects exactly one payload and an acknowledgement`));
-      return;
+const dispatch = (
+  socket: MusterSocket,
+  event: unknown,
+  args: unknown[],
+  ctx: { handlers: RequestHandlers; bucket: TokenBucket; logger: Logger },
+): void => {
+  const ack = args.at(-1);
+  if (typeof ack !== 'function') return; // nobody to answer: drop it
+  const name = String(event).slice(0, MAX_ECHOED_NAME_CHARS);
+  let answered = false;
+  const answer = (result: Result<unknown>): void => {
+    if (answered) return;
+    answered = true;
+    try {
+      (ack as (r: Result<unknown>) => void)(result);
+    } catch (e) {
+      ctx.logger.error(`ack for ${name} failed`, errorMeta(e));
     }
-    const parsed = parseBoundary(schema, args[0], `${name} payload`);
-    if (!parsed.ok) {
-      answer(parsed);
-      return;
-    }
-    handler(socket, parsed.value as Parsed<N>).then(
-      (value) => answer(ok(value)),
-      (e: unknown) => {
-        if (e instanceof MusterError) return answer(e.toErr());
-        logger.error(`socket request ${name} failed`, { memberId: socket.data.memberId, ...errorMeta(e) });
-        answer(err('internal', 'Internal server error'));
-      },
-    );
   };
-  // The typed event map describes well-behaved clients; the listener takes raw arguments because a
-  // hostile one can send anything.
-  socket.on(name, listener as never);
+
+  const retryAfterSeconds = ctx.bucket.take();
+  if (retryAfterSeconds > 0) return answer(err('rate_limited', 'Too many requests; slow down', { retryAfterSeconds }));
+  if (typeof event !== 'string' || !Object.hasOwn(socketRequests, event)) return answer(err('bad_request', `unknown request ${name}`));
+  run(socket, event as SocketRequestName, args, ctx, answer);
 };
+
+const run = <N extends SocketRequestName>(
+  socket: MusterSocket,
+  name: N,
+  args: unknown[],
+  ctx: { handlers: RequestHandlers; logger: Logger },
+  answer: (result: Result<SocketResponse<N>>) => void,
+): void => {
+  if (args.length !== 2) return answer(err('bad_request', `${name} expects exactly one payload and an acknowledgement`));
+  const parsed = parseBoundary(strictSchemas[name], args[0], `${name} payload`);
+  if (!parsed.ok) return answer(parsed);
+  const handler = ctx.handlers[name] as RequestHandler<N>;
+  handler(socket, parsed.value as Parsed<N>).then(
+    (value) => answer(ok(value)),
+    (e: unknown) => {
+      if (e instanceof MusterError) return answer(e.toErr());
+      ctx.logger.error(`socket request ${name} failed`, { memberId: socket.data.memberId, ...errorMeta(e) });
+      answer(err('internal', 'Internal server error'));
+    },
+  );
+};
+
+/** The contract's request schemas, refusing unknown keys at this edge. */
+const strictSchemas = Object.fromEntries(
+  Object.entries(socketRequests).map(([name, r]) => [name, strictly(r.request)]),
+) as unknown as { [N in SocketRequestName]: (typeof socketRequests)[N]['request'] };

@@ -242,8 +242,10 @@ const writePlan = async (tx: Db, plan: Plan, hashes: readonly string[]): Promise
   await insertRows(
     tx,
     'group_members',
-    ['group_id', 'member_id', 'role', 'joined_at', 'last_read_seq'],
-    plan.groups.flatMap((g) => g.members.map((m) => [g.id, m.id, m.role, iso(g.createdAt), readOf.get(`${g.id}/${m.id}`) ?? 0])),
+    ['group_id', 'member_id', 'org_id', 'role', 'joined_at', 'last_read_seq'],
+    plan.groups.flatMap((g) =>
+      g.members.map((m) => [g.id, m.id, plan.orgId, m.role, iso(g.createdAt), readOf.get(`${g.id}/${m.id}`) ?? 0]),
+    ),
   );
   await insertRows(
     tx,

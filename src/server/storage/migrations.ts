@@ -123,4 +123,34 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'group members belong to the group organization',
+    // A membership carries its org and points at (group, org) and (member, org) together, so a
+    // member of one organization can never be written into another organization's group, by any
+    // code path. Moving a member or a group to another org is refused while memberships exist.
+    sql: `
+      alter table groups add constraint groups_id_org_key unique (id, org_id);
+      alter table members add constraint members_id_org_key unique (id, org_id);
+      alter table group_members add column org_id uuid;
+      update group_members gm set org_id = g.org_id from groups g where g.id = gm.group_id;
+      alter table group_members alter column org_id set not null;
+      alter table group_members add constraint group_members_group_org_fkey
+        foreign key (group_id, org_id) references groups(id, org_id) on delete cascade;
+      alter table group_members add constraint group_members_member_org_fkey
+        foreign key (member_id, org_id) references members(id, org_id) on delete cascade;
+    `,
+  },
+  {
+    version: 3,
+    name: 'superseded refresh tokens',
+    // 'superseded': a replacement that was never used, revoked when its predecessor was presented
+    // again within the rotation grace period (a lost response). Presenting it later is reuse.
+    sql: `
+      alter table refresh_tokens drop constraint refresh_tokens_revoke_reason_check;
+      alter table refresh_tokens add constraint refresh_tokens_revoke_reason_check
+        check (revoke_reason in ('rotated', 'superseded', 'signed_out', 'reuse_detected', 'expired'));
+      create index refresh_tokens_expires_idx on refresh_tokens(expires_at);
+    `,
+  },
 ];

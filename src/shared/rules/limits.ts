@@ -29,3 +29,10 @@ export const SEQ_MAX = 2 ** 31 - 1;
 /** What a client may say about the device it signs in from. */
 export const DEVICE_NAME_MAX_CHARS = 128;
 export const DEVICE_PLATFORM_MAX_CHARS = 32;
+
+/**
+ * Requests per socket (token bucket): a sustained rate and the burst a client may spend at once
+ * (start-up fetches several things together). Beyond it a request is answered `rate_limited`.
+ */
+export const SOCKET_REQUESTS_PER_SECOND = 20;
+export const SOCKET_REQUEST_BURST = 60;

@@ -51,6 +51,23 @@ describe('access tokens', () => {
     for (const b of bad) expect(tokens.verify(b)).toEqual({ ok: false, reason: 'invalid' });
   });
 
+  it('accepts only the canonical spelling of the signature', () => {
+    now = Date.UTC(2025, 0, 1, 8, 0, 0);
+    const { token } = tokens.issue(subject);
+    const [prefix, payload, sig] = token.split('.') as [string, string, string];
+    // 32 bytes are 43 base64url characters: the last one carries 4 bits and 2 unused ones, so three
+    // other characters decode to exactly the same signature bytes.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(sig.at(-1)!);
+    const aliases = [1, 2, 3].map((low) => `${sig.slice(0, -1)}${alphabet[(last & ~3) | ((last + low) & 3)]!}`);
+    expect(tokens.verify(token).ok).toBe(true);
+    for (const alias of aliases) {
+      expect(alias).not.toBe(sig);
+      expect(Buffer.from(alias, 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true); // same bytes…
+      expect(tokens.verify(`${prefix}.${payload}.${alias}`)).toEqual({ ok: false, reason: 'invalid' }); // …other spelling
+    }
+  });
+
   it('does not trust an expiry from an unsigned payload', () => {
     now = Date.UTC(2025, 0, 1, 8, 0, 0);
     const { token } = tokens.issue(subject);

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRoutes, TokenBundle } from '@shared/contract';
-import { SIGN_IN_MAX_FAILURES } from '@shared/rules/limits';
+import { SIGN_IN_MAX_FAILURES_PER_ADDRESS } from '@shared/rules/limits';
 import { HTTP_BODY_LIMIT_BYTES } from '../../../src/server/http';
 import { backends } from '../support/databases';
 import { startTestServer, type TestServer } from '../support/server';
@@ -11,7 +11,7 @@ const { signIn, refresh, signOut, health } = httpRoutes;
 /** Raw HTTP for what fetch will not send (chunked bodies without a length, odd methods). */
 const raw = (
   url: string,
-  opts: { method: string; path: string; headers?: Record<string, string>; chunks?: Buffer[] },
+  opts: { method: string; path: string; headers?: Record<string, string | string[]>; chunks?: Buffer[] },
 ): Promise<{ status: number; body: string }> =>
   new Promise((resolve, reject) => {
     const req = httpRequest(url + opts.path, { method: opts.method, headers: opts.headers }, (res) => {
@@ -68,8 +68,8 @@ describe.each(backends)('HTTP routes on $name', (backend) => {
   });
 
   it('429 rate_limited with Retry-After once an address has failed too often', async () => {
-    const ip = { 'x-forwarded-for': '203.0.113.50, 10.0.0.1' };
-    for (let i = 0; i < SIGN_IN_MAX_FAILURES; i++) {
+    const ip = { 'x-forwarded-for': '203.0.113.50' };
+    for (let i = 0; i < SIGN_IN_MAX_FAILURES_PER_ADDRESS; i++) {
       expect((await t.post(signIn.path, { org: 'demo', account: `nobody${i}`, password: 'x' }, ip)).status).toBe(401);
     }
     const r = await t.post(signIn.path, { org: 'demo', account: 'emily.carter', password: 'muster-demo' }, ip);
@@ -79,6 +79,27 @@ describe.each(backends)('HTTP routes on $name', (backend) => {
     expect(retry).toBe(!r.body.ok && r.body.error.details?.['retryAfterSeconds']);
     // Another client address still signs in.
     expect((await t.post(signIn.path, { org: 'demo', account: 'emily.carter', password: 'muster-demo' }, { 'x-forwarded-for': '203.0.113.51' })).status).toBe(200);
+  });
+
+  it('behind the proxy, the client address is the right-most X-Forwarded-For entry; client-written ones are ignored', async () => {
+    // One client rotating made-up entries on the left stays one address: the one our proxy appended.
+    for (let i = 0; i < SIGN_IN_MAX_FAILURES_PER_ADDRESS; i++) {
+      const r = await t.post(signIn.path, { org: 'demo', account: `spoofer${i}`, password: 'x' }, { 'x-forwarded-for': `10.66.${i}.1, 203.0.113.60` });
+      expect(r.status).toBe(401);
+    }
+    const locked = await t.post(signIn.path, { org: 'demo', account: 'lina', password: 'muster-demo' }, { 'x-forwarded-for': '10.77.0.1, 203.0.113.60' });
+    expect(locked.status).toBe(429);
+    const keys = await t.server.db.query<{ key: string }>(`select distinct key from sign_in_failures where key like 'ip:%' order by key`);
+    expect(keys.map((k) => k.key)).toContain('ip:203.0.113.60');
+    expect(keys.filter((k) => k.key.startsWith('ip:10.66.'))).toEqual([]);
+    // Repeated headers are joined by Node: the last entry of the last header still decides.
+    const repeated = await raw(t.server.url, {
+      method: 'POST',
+      path: signIn.path,
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': ['203.0.113.60', '198.51.100.61'] },
+      chunks: [Buffer.from(JSON.stringify({ org: 'demo', account: 'lina', password: 'muster-demo' }))],
+    });
+    expect(repeated.status).toBe(200);
   });
 
   it('400 bad_request for malformed JSON, wrong content type, wrong types, missing and extra fields', async () => {

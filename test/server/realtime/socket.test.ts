@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GroupSummary, HANDSHAKE_ERRORS, httpRoutes, Message, socketRequests, type TokenBundle } from '@shared/contract';
-import { HISTORY_PAGE_DEFAULT, MESSAGE_MAX_CHARS } from '@shared/rules/limits';
+import { HISTORY_PAGE_DEFAULT, MESSAGE_MAX_CHARS, SEQ_MAX, SOCKET_REQUEST_BURST } from '@shared/rules/limits';
 import { SOCKET_MAX_FRAME_BYTES } from '../../../src/server/realtime';
 import { ALL_HANDS_GROUP_NAME } from '../../../src/server/seed';
 import { backends } from '../support/databases';
@@ -147,9 +147,11 @@ describe.each(backends)('socket.io on $name', (backend) => {
 
     it('a sequential resend returns the original, duplicate:true, no new row and no new push', async () => {
       const clientId = randomUUID();
+      // Listen before sending: the push to lina may arrive before zhangwei's ack.
+      const pushed = nextEvent(ln, 'message:new');
       const first = await request(zw, 'messages:send', { groupId: allHands.id, clientId, body: 'once' });
       if (!first.ok) throw new Error(first.error.message);
-      await nextEvent(ln, 'message:new');
+      await pushed;
       const count = await countMessages(allHands.id);
       const silence = noEvent(ln, 'message:new', 400);
       const again = await request(zw, 'messages:send', { groupId: allHands.id, clientId, body: 'once' });
@@ -290,6 +292,8 @@ describe.each(backends)('socket.io on $name', (backend) => {
     it('every request answers bad_request to malformed payloads, and nothing is written', async () => {
       const count = await countMessages(allHands.id);
       for (const name of Object.keys(socketRequests) as (keyof typeof socketRequests)[]) {
+        // A socket per request name: the payloads below are more than one socket's request budget.
+        const socket = await t.connect(zhangwei.accessToken);
         const good = fill(valid[name]);
         const payloads: unknown[] = [
           null,
@@ -314,29 +318,69 @@ describe.each(backends)('socket.io on $name', (backend) => {
         }
         if (name === 'messages:page') {
           payloads.push({ ...good, limit: 0 }, { ...good, limit: 1000 }, { ...good, beforeSeq: 5, afterSeq: 1 }, { ...good, beforeSeq: -1 }, { ...good, limit: 1.5 });
+          // Beyond what a stored seq (PostgreSQL integer) can be: refused, not a driver error.
+          payloads.push({ ...good, beforeSeq: SEQ_MAX + 1 }, { ...good, afterSeq: SEQ_MAX + 1 }, { ...good, afterSeq: Number.MAX_SAFE_INTEGER });
         }
-        if (name === 'groups:markRead') payloads.push({ ...good, seq: -1 }, { ...good, seq: '5' }, { ...good, seq: Number.MAX_VALUE });
+        if (name === 'groups:markRead') {
+          payloads.push({ ...good, seq: -1 }, { ...good, seq: '5' }, { ...good, seq: Number.MAX_VALUE });
+          payloads.push({ ...good, seq: 2 ** 31 }, { ...good, seq: 2 ** 53 - 1 });
+        }
         for (const p of payloads) {
-          const r = await rawRequest(zw, name, p);
+          const r = await rawRequest(socket, name, p);
           expect(r, `${name} ${JSON.stringify(p)}`).toMatchObject({ ok: false, error: { code: 'bad_request' } });
         }
         // Too many arguments, or only an ack.
-        expect(await rawRequest(zw, name, good, 'extra')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-        expect(await rawRequest(zw, name)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+        expect(await rawRequest(socket, name, good, 'extra')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+        expect(await rawRequest(socket, name)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+        socket.disconnect();
       }
       expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
       expect(await countMessages(allHands.id)).toBe(count);
     });
 
-    it('requests without an ack and unknown events are ignored; the socket keeps working', async () => {
+    it('unknown requests with an ack are answered bad_request; nothing without an ack is answered; the socket keeps working', async () => {
+      expect(await rawRequest(zw, 'no:such:event', { x: 1 })).toEqual({ ok: false, error: { code: 'bad_request', message: 'unknown request no:such:event' } });
+      // Names that exist on every object are not requests either.
+      for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+        expect(await rawRequest(zw, name, {}), name).toMatchObject({ ok: false, error: { code: 'bad_request', message: `unknown request ${name}` } });
+      }
+      const long = await rawRequest(zw, 'x'.repeat(10_000));
+      expect(long).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      expect(!long.ok && long.error.message.length).toBeLessThan(100);
+
       const count = await countMessages(allHands.id);
       const raw = zw as unknown as { emit(ev: string, ...a: unknown[]): void };
       raw.emit('messages:send', { groupId: allHands.id, clientId: randomUUID(), body: 'no ack' });
       raw.emit('messages:send');
-      raw.emit('no:such:event', { x: 1 }, () => undefined);
+      raw.emit('no:such:event', { x: 1 });
       raw.emit('groups:list', {}, 'not a function');
       expect((await request(zw, 'groups:list', {})).ok).toBe(true);
       expect(await countMessages(allHands.id)).toBe(count);
+    });
+
+    it('beyond the per-socket request budget: rate_limited with retryAfterSeconds; other sockets unaffected', async () => {
+      const s = await t.connect(emily.accessToken);
+      const n = SOCKET_REQUEST_BURST + 40;
+      // Cheap requests (refused by validation) so the budget, not the database, is what is measured.
+      const results = await Promise.all(Array.from({ length: n }, () => rawRequest(s, 'groups:markRead', { groupId: 'not-a-uuid', seq: 1 })));
+      const codes = results.map((r) => (r.ok ? 'ok' : r.error.code));
+      const served = codes.filter((c) => c === 'bad_request').length;
+      const limited = results.filter((r) => !r.ok && r.error.code === 'rate_limited');
+      expect(served + limited.length).toBe(n);
+      expect(served).toBeGreaterThanOrEqual(SOCKET_REQUEST_BURST);
+      expect(served).toBeLessThan(SOCKET_REQUEST_BURST + 10); // only what trickled back in meanwhile
+      expect(limited[0]).toMatchObject({ ok: false, error: { code: 'rate_limited', details: { retryAfterSeconds: 1 } } });
+      // Unknown requests spend the budget too.
+      expect(await rawRequest(s, 'no:such:event', {})).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+
+      expect((await request(zw, 'groups:list', {})).ok).toBe(true); // a neighbour has its own budget
+      skew = 5_000; // a pause refills the bucket
+      try {
+        expect((await request(s, 'groups:list', {})).ok).toBe(true);
+      } finally {
+        skew = 0;
+      }
+      s.disconnect();
     });
 
     it('an oversized frame closes only that connection; the server keeps serving', async () => {

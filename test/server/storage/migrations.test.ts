@@ -67,6 +67,51 @@ describe.each(backends)('storage on $name', (backend) => {
     await db.query(`delete from orgs where slug = 'twice'`);
   });
 
+  it('a group can only have members of its own organization, whatever writes the row', async () => {
+    const one = async (sql: string, params: unknown[]) => (await db.query<{ id: string }>(`${sql} returning id`, params))[0]!.id;
+    const orgA = await one(`insert into orgs (slug, name) values ('cross-a', 'A')`, []);
+    const orgB = await one(`insert into orgs (slug, name) values ('cross-b', 'B')`, []);
+    const member = (org: string, account: string) =>
+      one(`insert into members (org_id, account, name, role, password_hash) values ($1, $2, $2, 'employee', 'x')`, [org, account]);
+    const alice = await member(orgA, 'alice');
+    const bob = await member(orgB, 'bob');
+    const groupB = await one(`insert into groups (org_id, name, type) values ($1, 'B team', 'internal')`, [orgB]);
+    const add = (memberId: string, orgId: string | null) =>
+      db.query(`insert into group_members (group_id, member_id, org_id, role) values ($1, $2, $3, 'member')`, [groupB, memberId, orgId]);
+    const sqlState = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string }) => e.code);
+    try {
+      expect(await sqlState(add(alice, orgB))).toBe('23503'); // alice is not in org B
+      expect(await sqlState(add(alice, orgA))).toBe('23503'); // and the group is not in org A
+      expect(await sqlState(add(alice, null))).toBe('23502'); // the org cannot be left out
+      expect(await sqlState(add(bob, orgB))).toBe('ok');
+      // Nor can a member with memberships be moved to another organization underneath them.
+      expect(await sqlState(db.query('update members set org_id = $2 where id = $1', [bob, orgA]))).toBe('23503');
+      expect(await db.query('select member_id from group_members where group_id = $1', [groupB])).toEqual([{ member_id: bob }]);
+    } finally {
+      await db.query(`delete from orgs where slug in ('cross-a', 'cross-b')`);
+    }
+  });
+
+  it('upgrades a version-1 database: memberships get their group\'s organization', async () => {
+    const fresh = await backend.create();
+    const old = await openDatabase(fresh.storage);
+    try {
+      await migrate(old, MIGRATIONS.filter((m) => m.version === 1));
+      const [org] = await old.query<{ id: string }>(`insert into orgs (slug, name) values ('old', 'Old') returning id`);
+      const [m] = await old.query<{ id: string }>(
+        `insert into members (org_id, account, name, role, password_hash) values ($1, 'carol', 'Carol', 'employee', 'x') returning id`,
+        [org!.id],
+      );
+      const [g] = await old.query<{ id: string }>(`insert into groups (org_id, name, type) values ($1, 'Old group', 'internal') returning id`, [org!.id]);
+      await old.query(`insert into group_members (group_id, member_id, role) values ($1, $2, 'owner')`, [g!.id, m!.id]);
+      expect((await migrate(old)).applied).toEqual(MIGRATIONS.filter((x) => x.version > 1).map((x) => x.version));
+      expect(await old.query('select org_id from group_members')).toEqual([{ org_id: org!.id }]);
+    } finally {
+      await old.close();
+      await fresh.dispose();
+    }
+  });
+
   it.runIf(backend.name === 'postgres')('two nodes migrating a fresh database at once apply each step exactly once', async () => {
     const fresh = await backend.create();
     const [a, b] = await Promise.all([openDatabase(fresh.storage), openDatabase(fresh.storage)]);

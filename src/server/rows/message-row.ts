@@ -1,7 +1,10 @@
 import type { Message } from '@shared/contract';
 import { toInt, toIso } from '../storage';
 
-/** How a stored message becomes the wire's `Message`. Shared with the groups module (last message). */
+/**
+ * How a stored message becomes the wire's `Message`. Used by messages (pages) and by groups (each
+ * group's last message); it lives in neither, because messages depends on groups.
+ */
 export interface MessageRow {
   id: string;
   group_id: string;

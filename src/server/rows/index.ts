@@ -1,0 +1,1 @@
+export { MESSAGE_SELECT, toMessage, type MessageRow } from './message-row';
