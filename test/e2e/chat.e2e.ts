@@ -38,6 +38,20 @@ describe('browser mode', () => {
     await zhang.getByTestId('locale-switch').selectOption('en');
   });
 
+  it('repeated bad passwords are throttled, and the message says for how long', async () => {
+    const error = zhang.getByTestId('signin-error');
+    for (let i = 0; i < 6; i++) {
+      await signIn(zhang, 'emily.carter', `wrong-${i}`);
+      await expect.poll(() => zhang.getByTestId('signin-submit').isEnabled(), { timeout: 15_000 }).toBe(true);
+    }
+    await expect.poll(() => error.getAttribute('data-code'), { timeout: 15_000 }).toBe('rate_limited');
+    expect(await error.textContent()).toMatch(/\d+\s*min/i);
+    // the right password does not get through while the account is locked
+    await signIn(zhang, 'emily.carter');
+    await expect.poll(() => error.getAttribute('data-code'), { timeout: 15_000 }).toBe('rate_limited');
+    expect(await zhang.getByTestId('app-shell').count()).toBe(0);
+  });
+
   it('two members exchange messages in real time', async () => {
     await signIn(zhang, 'zhangwei');
     await expectSignedIn(zhang);
@@ -142,6 +156,24 @@ describe('browser mode', () => {
     await page.getByTestId('history-start').waitFor({ timeout: 15_000 });
     const all = await seqs();
     expect(all).toEqual(Array.from({ length: newest }, (_, i) => i + 1));
+    await context.close();
+  });
+
+  it('a second tab signing in as someone else ends the first member\'s session there, without mixing data', async () => {
+    // zhang's desktop: one tab is zhangwei; another tab on the same desktop signs in as admin
+    const { context, page: other } = await openApp(stack, 'zhang');
+    await other.getByTestId('app-shell').waitFor({ timeout: 30_000 }); // shares zhangwei's session
+    await other.getByTestId('signout-button').click();
+    await zhang.getByTestId('signin-form').waitFor({ timeout: 15_000 }); // signing out follows to every tab
+    expect(await zhang.getByTestId('signin-notice').count()).toBe(0); // the user's own sign-out: no alarm
+    await signIn(zhang, 'zhangwei');
+    await expectSignedIn(zhang);
+    await signIn(other, 'admin');
+    await other.getByTestId('app-shell').waitFor({ timeout: 30_000 });
+    // the zhangwei tab is signed out with a notice instead of turning into admin
+    await zhang.getByTestId('signin-form').waitFor({ timeout: 15_000 });
+    await expect.poll(() => zhang.getByTestId('signin-notice').textContent(), { timeout: 10_000 }).toMatch(/someone else|other/i);
+    expect(await other.getByTestId('current-user').textContent()).not.toMatch(/张伟|Zhang/);
     await context.close();
   });
 

@@ -158,8 +158,10 @@ export const claimAttempt = async (
 /** After a successful sign-in: the attempt's own claims go, and the account's failures are forgiven. */
 export const releaseClaim = async (db: Db, claimIds: readonly string[], accountKey: string): Promise<void> => {
   await db.transaction(async (tx) => {
-    for (const id of claimIds) await tx.query('delete from sign_in_failures where id = $1::bigint', [id]);
-    await tx.query('delete from sign_in_failures where key = $1', [accountKey]);
+    // The account's lock first: two successes of one account each delete their own claim and then
+    // the account's rows — unserialised, they lock each other's rows in opposite orders (deadlock).
+    await tx.query('select pg_advisory_xact_lock(hashtext($1))', [accountKey]);
+    await tx.query('delete from sign_in_failures where id = any($1::bigint[]) or key = $2', [claimIds, accountKey]);
   });
 };
 
