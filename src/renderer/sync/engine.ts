@@ -4,6 +4,7 @@ import { createRequester, type RequestFn } from './request';
 import type { SocketLike } from './socket';
 import { catchUpGroup, loadOlder, type OlderOutcome } from './history';
 import { OutboxFlusher, discardMessage, enqueueMessage, retryMessage, type Sender } from './outbox';
+import { resolveTimerDeps, type ClearTimer, type Log, type SetTimer } from './timers';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 
@@ -35,9 +36,9 @@ export interface SyncEngineDeps {
   retryDelayMs?: number;
   /** Delays between reconnects after a refused handshake; the last one repeats. */
   handshakeRetryDelaysMs?: readonly number[];
-  setTimer?: (fn: () => void, ms: number) => unknown;
-  clearTimer?: (handle: unknown) => void;
-  log?: (message: string, error?: unknown) => void;
+  setTimer?: SetTimer;
+  clearTimer?: ClearTimer;
+  log?: Log;
 }
 
 /**
@@ -58,14 +59,12 @@ export class SyncEngine {
   private stopping: Promise<void> | null = null;
   private ended = false;
   private readonly cleanups: (() => void)[] = [];
-  private readonly setTimer: (fn: () => void, ms: number) => unknown;
-  private readonly clearTimer: (handle: unknown) => void;
-  private readonly log: (message: string, error?: unknown) => void;
+  private readonly setTimer: SetTimer;
+  private readonly clearTimer: ClearTimer;
+  private readonly log: Log;
 
   constructor(private readonly deps: SyncEngineDeps) {
-    this.setTimer = deps.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
-    this.clearTimer = deps.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
-    this.log = deps.log ?? ((m, e) => console.warn(`[sync] ${m}`, e ?? ''));
+    ({ setTimer: this.setTimer, clearTimer: this.clearTimer, log: this.log } = resolveTimerDeps(deps, 'sync'));
     this.request = createRequester(deps.socket, deps.requestTimeoutMs);
     this.flusher = new OutboxFlusher({
       db: deps.db,

@@ -2,6 +2,7 @@ import { MessageBody, badRequest, ok, type ErrorCode, type Message, type Result 
 import { newUuid } from '../lib/uuid';
 import { nextPendingSeq, storeServerMessages, type LocalMessage, type MusterDb, type OutboxEntry } from '../db';
 import { unavailableReason, type RequestFn } from './request';
+import { resolveTimerDeps, type ClearTimer, type Log, type SetTimer } from './timers';
 
 /**
  * The outbox makes sending survive everything short of signing out: a message is first written
@@ -102,9 +103,9 @@ export interface FlusherDeps {
   onDelivered?(message: Message): void;
   /** Delay before retrying after a timeout or a transient server error. */
   retryDelayMs?: number;
-  setTimer?: (fn: () => void, ms: number) => unknown;
-  clearTimer?: (handle: unknown) => void;
-  log?: (message: string, error?: unknown) => void;
+  setTimer?: SetTimer;
+  clearTimer?: ClearTimer;
+  log?: Log;
 }
 
 type StepOutcome = 'next' | 'stop';
@@ -119,14 +120,12 @@ export class OutboxFlusher {
   private again = false;
   private retryTimer: unknown = null;
   private stopped = false;
-  private readonly setTimer: (fn: () => void, ms: number) => unknown;
-  private readonly clearTimer: (handle: unknown) => void;
-  private readonly log: (message: string, error?: unknown) => void;
+  private readonly setTimer: SetTimer;
+  private readonly clearTimer: ClearTimer;
+  private readonly log: Log;
 
   constructor(private readonly deps: FlusherDeps) {
-    this.setTimer = deps.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
-    this.clearTimer = deps.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
-    this.log = deps.log ?? ((m, e) => console.warn(`[outbox] ${m}`, e ?? ''));
+    ({ setTimer: this.setTimer, clearTimer: this.clearTimer, log: this.log } = resolveTimerDeps(deps, 'outbox'));
   }
 
   /**
