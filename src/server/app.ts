@@ -14,13 +14,14 @@ import {
   type KdfParams,
 } from './auth';
 import { systemClock, type Clock } from './clock';
-import { GroupService } from './groups';
+import { GroupService, groupHandlers } from './groups';
 import { createHttpHandler } from './http';
 import { errorMeta, stderrLogger, type Logger } from './logger';
 import { isLoopbackHost } from './loopback';
-import { MessageService } from './messages';
+import { MessageService, messageHandlers } from './messages';
 import { findOrgBySlug } from './org';
-import { attachRealtime, type SocketRateLimit } from './realtime';
+import { attachRealtime, mergeHandlers, type SocketRateLimit } from './realtime';
+import { pendingHandlers } from './pending-handlers';
 import { DEMO_ORG, DEMO_PASSWORD, seedDemo } from './seed';
 import { describeStorage, migrate, openDatabase, type Db } from './storage';
 
@@ -103,16 +104,23 @@ export const startServer = async (opts: ServerOptions = {}): Promise<RunningServ
       clock,
       logger,
     );
-    const groups = new GroupService(db);
-    const messages = new MessageService(db, groups);
-
     const handler = createHttpHandler({ auth, logger, version: readVersion(), trustProxy: opts.trustProxy ?? false });
     const server: HttpServer = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : createHttpServer(handler);
     httpServer = server;
     // Slow-loris guards; auth requests are small and quick.
     server.requestTimeout = 30_000;
     server.headersTimeout = 20_000;
-    const io = attachRealtime(server, { auth, groups, messages, logger, clock, ...(opts.socketRateLimit ? { rateLimit: opts.socketRateLimit } : {}) });
+    const realtime = attachRealtime(server, {
+      auth,
+      groupIdsOf: (memberId) => groups.groupIdsOf(memberId),
+      logger,
+      clock,
+      ...(opts.socketRateLimit ? { rateLimit: opts.socketRateLimit } : {}),
+    });
+    const { io, pushes } = realtime;
+    const groups = new GroupService(db);
+    const messages = new MessageService(db, groups);
+    realtime.serve(mergeHandlers([groupHandlers(groups, pushes), messageHandlers(messages, pushes), pendingHandlers]));
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,1 +1,2 @@
 export { GroupService, notMember } from './service';
+export { groupHandlers } from './handlers';

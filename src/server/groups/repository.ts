@@ -26,6 +26,9 @@ interface SummaryRow {
   type: GroupType;
   last_seq: number;
   updated_at: Date | string;
+  avatar_color: GroupSummary['avatarColor'];
+  member_cap: number;
+  department_id: string | null;
   my_role: GroupRole;
   last_read_seq: number;
   member_count: number;
@@ -37,15 +40,16 @@ interface SummaryRow {
   lm_body: string | null;
   lm_client_id: string | null;
   lm_created_at: Date | string | null;
+  lm_system: unknown;
 }
 
 export const listSummaries = async (db: Db, memberId: string): Promise<GroupSummary[]> => {
   const rows = await db.query<SummaryRow>(
-    `select g.id, g.org_id, g.name, g.type, g.last_seq, g.updated_at,
+    `select g.id, g.org_id, g.name, g.type, g.last_seq, g.updated_at, g.avatar_color, g.member_cap, g.department_id,
             gm.role as my_role, gm.last_read_seq,
             (select count(*)::int from group_members c where c.group_id = g.id) as member_count,
             lm.id as lm_id, lm.seq as lm_seq, lm.sender_id as lm_sender_id, coalesce(ls.name, '') as lm_sender_name,
-            lm.kind as lm_kind, lm.body as lm_body, lm.client_id as lm_client_id, lm.created_at as lm_created_at
+            lm.kind as lm_kind, lm.body as lm_body, lm.client_id as lm_client_id, lm.created_at as lm_created_at, lm.system as lm_system
        from group_members gm
        join groups g on g.id = gm.group_id
        left join messages lm on lm.group_id = g.id and lm.seq = g.last_seq
@@ -76,8 +80,12 @@ export const listSummaries = async (db: Db, memberId: string): Promise<GroupSumm
             body: r.lm_body!,
             client_id: r.lm_client_id,
             created_at: r.lm_created_at!,
+            system: r.lm_system,
           }),
     updatedAt: toIso(r.updated_at),
+    avatarColor: r.avatar_color,
+    memberCap: toInt(r.member_cap),
+    departmentId: r.department_id,
   }));
 };
 

@@ -1,1 +1,2 @@
 export { MessageService, type SendInput } from './service';
+export { messageHandlers } from './handlers';

@@ -25,7 +25,9 @@ export interface MemberCredentials {
   passwordHash: string;
 }
 
-const MEMBER_COLUMNS = 'id, org_id, account, name, name_en, title, role, department_id';
+// The primary department lives in member_departments (a member may belong to several).
+const MEMBER_COLUMNS = `id, org_id, account, name, name_en, title, role,
+  (select md.department_id from member_departments md where md.member_id = members.id and md.is_primary) as department_id`;
 
 const toOrg = (r: OrgRow): OrgInfo => ({ id: r.id, slug: r.slug, name: r.name, nameEn: r.name_en });
 
@@ -55,7 +57,7 @@ export const getOrg = async (db: Db, orgId: string): Promise<OrgInfo | null> => 
 
 export const findMemberCredentials = async (db: Db, orgId: string, account: string): Promise<MemberCredentials | null> => {
   const rows = await db.query<MemberRow & { password_hash: string }>(
-    `select ${MEMBER_COLUMNS}, password_hash from members where org_id = $1 and account = $2`,
+    `select ${MEMBER_COLUMNS}, password_hash from members where org_id = $1 and account = $2 and status = 'active'`,
     [orgId, normalizeAccount(account)],
   );
   const row = rows[0];

@@ -12,15 +12,15 @@ import {
   type SocketRequestName,
   type SocketResponse,
 } from '@shared/contract';
-import type { z } from 'zod';
 import { SOCKET_REQUEST_BURST, SOCKET_REQUESTS_PER_SECOND } from '@shared/rules/limits';
 import type { AuthService } from '../auth';
 import type { Clock } from '../clock';
-import type { GroupService } from '../groups';
 import { errorMeta, type Logger } from '../logger';
-import type { MessageService } from '../messages';
 import { parseBoundary, strictly } from '../validation';
+import type { AllHandlers, Handler, ParsedRequest, RequestContext } from './handlers';
+import { socketPushes, type Pushes } from './pushes';
 import { assertRateLimit, TokenBucket } from './rate-limit';
+import { rooms } from './rooms';
 
 /** Socket frames carry chat messages (≤ 5000 chars); 64 KiB leaves room without inviting abuse. */
 export const SOCKET_MAX_FRAME_BYTES = 64 * 1024;
@@ -38,11 +38,7 @@ type InterServerEvents = Record<string, never>;
 type MusterServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketIdentity>;
 type MusterSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketIdentity>;
 
-export const rooms = {
-  member: (id: string) => `member:${id}`,
-  group: (id: string) => `group:${id}`,
-  session: (id: string) => `session:${id}`,
-};
+export { rooms };
 
 export interface SocketRateLimit {
   perSecond: number;
@@ -53,17 +49,20 @@ export const DEFAULT_SOCKET_RATE_LIMIT: SocketRateLimit = { perSecond: SOCKET_RE
 
 export interface RealtimeDeps {
   auth: AuthService;
-  groups: GroupService;
-  messages: MessageService;
+  /** The groups whose rooms a socket joins at the handshake. */
+  groupIdsOf(memberId: string): Promise<string[]>;
   logger: Logger;
   clock: Clock;
   /** Per-socket request budget; defaults to the shared limits. */
   rateLimit?: SocketRateLimit;
 }
 
-type Parsed<N extends SocketRequestName> = z.infer<(typeof socketRequests)[N]['request']>;
-type RequestHandler<N extends SocketRequestName> = (socket: MusterSocket, req: Parsed<N>) => Promise<SocketResponse<N>>;
-type RequestHandlers = { [N in SocketRequestName]: RequestHandler<N> };
+export interface Realtime {
+  io: MusterServer;
+  pushes: Pushes;
+  /** Starts answering requests with the features' handlers (see mergeHandlers). */
+  serve(handlers: AllHandlers): void;
+}
 
 /** Unknown event names are echoed in the error; a hostile one may be long. */
 const MAX_ECHOED_NAME_CHARS = 64;
@@ -71,7 +70,11 @@ const MAX_ECHOED_NAME_CHARS = 64;
 // setTimeout's ceiling; longer delays would fire at once.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export const attachRealtime = (httpServer: HttpServer, deps: RealtimeDeps): MusterServer => {
+/**
+ * The realtime layer: transport only — the handshake, rooms, dispatch, rate limits. Features own
+ * their requests (FeatureHandlers) and say whom to tell through `pushes`.
+ */
+export const attachRealtime = (httpServer: HttpServer, deps: RealtimeDeps): Realtime => {
   const rateLimit = deps.rateLimit ?? DEFAULT_SOCKET_RATE_LIMIT;
   assertRateLimit(rateLimit.perSecond, rateLimit.burst); // at start, not at the first connection
   const io: MusterServer = new Server(httpServer, {
@@ -93,28 +96,7 @@ export const attachRealtime = (httpServer: HttpServer, deps: RealtimeDeps): Must
     );
   });
 
-  const handlers: RequestHandlers = {
-    'groups:list': async (s) => ({ groups: await deps.groups.list(s.data.memberId) }),
-
-    'messages:send': async (s, req) => {
-      const r = await deps.messages.send(s.data.memberId, req);
-      if (!r.duplicate) {
-        // Everyone in the group, the sender's own sockets included (clients de-duplicate by id/clientId).
-        io.to(rooms.group(req.groupId)).emit('message:new', r.message);
-        s.to(rooms.member(s.data.memberId)).emit('group:read', { groupId: req.groupId, lastReadSeq: r.message.seq });
-      }
-      return r;
-    },
-
-    'messages:page': (s, req) => deps.messages.page(s.data.memberId, req),
-
-    'groups:markRead': async (s, req) => {
-      const r = await deps.groups.markRead(s.data.memberId, req.groupId, req.seq);
-      // The member's other devices; this one has the answer in its ack.
-      if (r.changed) s.to(rooms.member(s.data.memberId)).emit('group:read', { groupId: r.groupId, lastReadSeq: r.lastReadSeq });
-      return { groupId: r.groupId, lastReadSeq: r.lastReadSeq };
-    },
-  };
+  let handlers: AllHandlers | null = null;
 
   io.on('connection', (socket) => {
     // The access token lapses: tell the client, then close; it reconnects with a fresh token.
@@ -128,7 +110,10 @@ export const attachRealtime = (httpServer: HttpServer, deps: RealtimeDeps): Must
     const bucket = new TokenBucket(rateLimit.perSecond, rateLimit.burst, deps.clock);
     // Every incoming event passes here (socket.io hands the ack over as the last argument), known
     // or not, so each one is budgeted and answered the same way.
-    socket.onAny((event: unknown, ...args: unknown[]) => dispatch(socket, event, args, { handlers, bucket, logger: deps.logger }));
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (!handlers) throw new Error('realtime: serve() was not called');
+      dispatch(socket, event, args, { handlers, bucket, logger: deps.logger });
+    });
   });
 
   // Sign-out or theft detection: close that sign-in's live sockets now, not at token expiry.
@@ -137,7 +122,13 @@ export const attachRealtime = (httpServer: HttpServer, deps: RealtimeDeps): Must
     io.in(rooms.session(sessionId)).disconnectSockets(true);
   });
 
-  return io;
+  return {
+    io,
+    pushes: socketPushes(io),
+    serve: (h) => {
+      handlers = h;
+    },
+  };
 };
 
 class HandshakeRefusal extends Error {
@@ -156,9 +147,9 @@ const authenticate = async (socket: MusterSocket, deps: RealtimeDeps): Promise<v
   const { sub, org, sid, exp } = verified.claims;
   // A signed-out session's access token is refused even before it expires.
   if (!(await deps.auth.isSessionActive(sid))) throw new HandshakeRefusal(HANDSHAKE_ERRORS.unauthorized);
-  const groupIds = await deps.groups.groupIdsOf(sub);
+  const groupIds = await deps.groupIdsOf(sub);
   socket.data = { memberId: sub, orgId: org, sessionId: sid, expiresAtMs: exp * 1000 };
-  await socket.join([rooms.member(sub), rooms.session(sid), ...groupIds.map(rooms.group)]);
+  await socket.join([rooms.member(sub), rooms.session(sid), rooms.org(org), ...groupIds.map(rooms.group)]);
 };
 
 /**
@@ -170,7 +161,7 @@ const dispatch = (
   socket: MusterSocket,
   event: unknown,
   args: unknown[],
-  ctx: { handlers: RequestHandlers; bucket: TokenBucket; logger: Logger },
+  ctx: { handlers: AllHandlers; bucket: TokenBucket; logger: Logger },
 ): void => {
   const ack = args.at(-1);
   if (typeof ack !== 'function') return; // nobody to answer: drop it
@@ -196,14 +187,20 @@ const run = <N extends SocketRequestName>(
   socket: MusterSocket,
   name: N,
   args: unknown[],
-  ctx: { handlers: RequestHandlers; logger: Logger },
+  ctx: { handlers: AllHandlers; logger: Logger },
   answer: (result: Result<SocketResponse<N>>) => void,
 ): void => {
   if (args.length !== 2) return answer(err('bad_request', `${name} expects exactly one payload and an acknowledgement`));
   const parsed = parseBoundary(strictSchemas[name], args[0], `${name} payload`);
   if (!parsed.ok) return answer(parsed);
-  const handler = ctx.handlers[name] as RequestHandler<N>;
-  handler(socket, parsed.value as Parsed<N>).then(
+  const handler = ctx.handlers[name] as Handler<N>;
+  const context: RequestContext = {
+    memberId: socket.data.memberId,
+    orgId: socket.data.orgId,
+    sessionId: socket.data.sessionId,
+    socketId: socket.id,
+  };
+  handler(context, parsed.value as ParsedRequest<N>).then(
     (value) => answer(ok(value)),
     (e: unknown) => {
       if (e instanceof MusterError) return answer(e.toErr());

@@ -1,4 +1,4 @@
-import type { Message } from '@shared/contract';
+import { SystemEvent, type Message } from '@shared/contract';
 import { toInt, toIso } from '../storage';
 
 /**
@@ -15,11 +15,12 @@ export interface MessageRow {
   body: string;
   client_id: string | null;
   created_at: Date | string;
+  system: unknown;
 }
 
 /** System messages (and senders deleted since) carry an empty senderName: render them by `kind`. */
 export const MESSAGE_SELECT = `
-  select m.id, m.group_id, m.seq, m.sender_id, coalesce(s.name, '') as sender_name, m.kind, m.body, m.client_id, m.created_at
+  select m.id, m.group_id, m.seq, m.sender_id, coalesce(s.name, '') as sender_name, m.kind, m.body, m.client_id, m.created_at, m.system
     from messages m left join members s on s.id = m.sender_id`;
 
 export const toMessage = (r: MessageRow): Message => ({
@@ -32,4 +33,5 @@ export const toMessage = (r: MessageRow): Message => ({
   body: r.body,
   clientId: r.client_id,
   createdAt: toIso(r.created_at),
+  system: r.system === null || r.system === undefined ? null : SystemEvent.parse(typeof r.system === 'string' ? JSON.parse(r.system) : r.system),
 });

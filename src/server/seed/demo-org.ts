@@ -133,6 +133,3 @@ export const GROUPS: readonly DemoGroup[] = [
     members: ['lina', 'machao', 'yuanli', 'pengfei', 'luolin', 'hexue'],
   },
 ];
-
-/** Department groups need this many visible members (domain.md). */
-export const DEPARTMENT_GROUP_MIN_MEMBERS = 3;

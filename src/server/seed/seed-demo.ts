@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { DEPARTMENT_GROUP_MIN_MEMBERS, GROUP_MEMBER_CAP, INTERNAL_GROUP_INITIAL_CAP } from '@shared/rules/limits';
 import { hashPassword, type KdfParams } from '../auth';
 import type { Clock } from '../clock';
 import type { Db } from '../storage';
 import {
   DEMO_ORG,
   DEMO_PASSWORD,
-  DEPARTMENT_GROUP_MIN_MEMBERS,
   DEPARTMENTS,
   GROUPS,
   MEMBERS,
@@ -63,7 +63,7 @@ const demoExists = async (db: Db): Promise<boolean> =>
 interface PlannedGroup {
   id: string;
   name: string;
-  type: string;
+  type: keyof typeof GROUP_MEMBER_CAP;
   ownerId: string;
   departmentId: string | null;
   createdAt: number;
@@ -217,8 +217,14 @@ const writePlan = async (tx: Db, plan: Plan, hashes: readonly string[]): Promise
   await insertRows(
     tx,
     'members',
-    ['id', 'org_id', 'account', 'name', 'name_en', 'title', 'role', 'department_id', 'password_hash', 'hidden'],
-    plan.members.map((m, i) => [m.id, plan.orgId, m.account, m.name, m.nameEn, m.title, m.role, m.departmentId, hashes[i], m.hidden ?? false]),
+    ['id', 'org_id', 'account', 'name', 'name_en', 'title', 'role', 'password_hash', 'hidden'],
+    plan.members.map((m, i) => [m.id, plan.orgId, m.account, m.name, m.nameEn, m.title, m.role, hashes[i], m.hidden ?? false]),
+  );
+  await insertRows(
+    tx,
+    'member_departments',
+    ['member_id', 'department_id', 'org_id', 'is_primary'],
+    plan.members.map((m) => [m.id, m.departmentId, plan.orgId, true]),
   );
   for (const d of plan.departments) {
     if (d.headId) await tx.query('update departments set head_id = $2 where id = $1', [d.id, d.headId]);
@@ -232,19 +238,23 @@ const writePlan = async (tx: Db, plan: Plan, hashes: readonly string[]): Promise
   await insertRows(
     tx,
     'groups',
-    ['id', 'org_id', 'name', 'type', 'owner_id', 'department_id', 'last_seq', 'created_at', 'updated_at'],
+    ['id', 'org_id', 'name', 'type', 'owner_id', 'department_id', 'last_seq', 'created_at', 'updated_at', 'member_cap', 'created_by'],
     plan.groups.map((g) => {
       const last = lastAt.get(g.id);
-      return [g.id, plan.orgId, g.name, g.type, g.ownerId, g.departmentId, last?.seq ?? 0, iso(g.createdAt), iso(last?.at ?? g.createdAt)];
+      const cap = g.type === 'internal' ? INTERNAL_GROUP_INITIAL_CAP : GROUP_MEMBER_CAP[g.type];
+      return [g.id, plan.orgId, g.name, g.type, g.ownerId, g.departmentId, last?.seq ?? 0, iso(g.createdAt), iso(last?.at ?? g.createdAt), cap, g.type === 'department' ? null : g.ownerId];
     }),
   );
   const readOf = new Map(plan.readMarks.map((r) => [`${r.groupId}/${r.memberId}`, r.seq]));
   await insertRows(
     tx,
     'group_members',
-    ['group_id', 'member_id', 'org_id', 'role', 'joined_at', 'last_read_seq'],
+    ['group_id', 'member_id', 'org_id', 'role', 'joined_at', 'last_read_seq', 'join_source'],
     plan.groups.flatMap((g) =>
-      g.members.map((m) => [g.id, m.id, plan.orgId, m.role, iso(g.createdAt), readOf.get(`${g.id}/${m.id}`) ?? 0]),
+      g.members.map((m) => [
+        g.id, m.id, plan.orgId, m.role, iso(g.createdAt), readOf.get(`${g.id}/${m.id}`) ?? 0,
+        g.type === 'department' ? 'department' : m.role === 'owner' ? 'created' : 'added',
+      ]),
     ),
   );
   await insertRows(

@@ -2,13 +2,15 @@
  * The schema, as an ordered list of versioned steps. Never edit a released step: append a new one.
  * Every step runs in its own transaction (see migrate.ts), so a failing step leaves no trace.
  */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from './migration';
+import { ORG_MIGRATIONS } from '../org/migrations';
+import { GROUP_MIGRATIONS } from '../groups/migrations';
+import { AUDIT_MIGRATIONS } from '../audit/migrations';
 
-export const MIGRATIONS: readonly Migration[] = [
+export type { Migration };
+
+/** The foundation's steps; later steps live with the feature that owns them (see MIGRATIONS). */
+const CORE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'organizations, members, groups, messages, sessions',
@@ -154,3 +156,11 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
+
+/**
+ * Every step, in version order. Each feature folder owns its migrations; versions are global and
+ * must never collide (migrate() refuses a list that is not strictly increasing).
+ */
+export const MIGRATIONS: readonly Migration[] = [...CORE_MIGRATIONS, ...ORG_MIGRATIONS, ...GROUP_MIGRATIONS, ...AUDIT_MIGRATIONS].sort(
+  (a, b) => a.version - b.version,
+);

@@ -3,6 +3,9 @@ import type { AppError } from './errors';
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../rules/limits';
 import { DEVICE_NAME_MAX_CHARS, DEVICE_PLATFORM_MAX_CHARS } from '../rules/limits';
 import { AccountName, GroupSummary, Id, IsoTime, MemberProfile, Message, MessageBody, OrgInfo, OrgSlug, Password, Seq } from './model';
+import { orgPushes, orgRequests } from './org';
+import { groupPushes, groupRequests } from './groups';
+import { auditRequests } from './audit';
 
 /**
  * The client <-> server wire: HTTP endpoints for authentication (called by the main process,
@@ -51,7 +54,7 @@ export type HttpRoutes = typeof httpRoutes;
 // ---------------------------------------------------------------- socket.io
 
 /** Client -> server requests; the server answers each through the ack callback with a Result. */
-export const socketRequests = {
+const chatRequests = {
   'groups:list': {
     request: z.object({}),
     response: z.object({ groups: z.array(GroupSummary) }),
@@ -79,13 +82,16 @@ export const socketRequests = {
     response: z.object({ groupId: Id, lastReadSeq: Seq }),
   },
 } as const;
+
+/** Every request, by feature (org.ts, groups.ts, audit.ts declare theirs). */
+export const socketRequests = { ...chatRequests, ...orgRequests, ...groupRequests, ...auditRequests } as const;
 export type SocketRequests = typeof socketRequests;
 export type SocketRequestName = keyof SocketRequests;
 export type SocketRequest<N extends SocketRequestName> = z.input<SocketRequests[N]['request']>;
 export type SocketResponse<N extends SocketRequestName> = z.infer<SocketRequests[N]['response']>;
 
 /** Server -> client pushes. */
-export const socketPushes = {
+const chatPushes = {
   /** To every member of the group (socket room `group:<id>`). */
   'message:new': Message,
   /** To the member's own sockets when they read on another device. */
@@ -93,6 +99,8 @@ export const socketPushes = {
   /** The access token expired: the socket is about to be closed; reconnect with a fresh token. */
   'auth:expired': z.object({}),
 } as const;
+
+export const socketPushes = { ...chatPushes, ...orgPushes, ...groupPushes } as const;
 export type SocketPushes = typeof socketPushes;
 export type SocketPushName = keyof SocketPushes;
 export type SocketPush<N extends SocketPushName> = z.infer<SocketPushes[N]>;

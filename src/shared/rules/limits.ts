@@ -18,8 +18,28 @@ export const SIGN_IN_MAX_FAILURES = 5;
 export const SIGN_IN_MAX_FAILURES_PER_ADDRESS = 50;
 export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
 
-/** Member caps per group type (domain.md). */
+/** Member caps per group type (domain.md): the most a group of that type can ever hold. */
 export const GROUP_MEMBER_CAP = { internal: 2000, external: 500, department: 2000, training: 2000 } as const;
+/** New internal groups start here; the owner or a super admin upgrades them to GROUP_MEMBER_CAP.internal. */
+export const INTERNAL_GROUP_INITIAL_CAP = 500;
+/** Department groups exist once a leaf department has this many visible members (domain.md). */
+export const DEPARTMENT_GROUP_MIN_MEMBERS = 3;
+
+export const GROUP_NAME_MAX_CHARS = 100;
+export const ANNOUNCEMENT_MAX_CHARS = 2000;
+export const DEPARTMENT_NAME_MAX_CHARS = 64;
+export const MEMBER_NAME_MAX_CHARS = 64;
+export const TITLE_MAX_CHARS = 64;
+export const EMPLOYEE_ID_MAX_CHARS = 32;
+/** Members picked in one create / add request. */
+export const GROUP_ADD_MAX = 500;
+/** CSV member import: rows per all-or-nothing batch (domain.md). */
+export const IMPORT_BATCH_MAX_ROWS = 200;
+/** A CSV file the import screen accepts (it is split into batches client-side). */
+export const IMPORT_FILE_MAX_BYTES = 5 * 1024 * 1024;
+export const AUDIT_PAGE_MAX = 200;
+
+export const AVATAR_COLORS = ['blue', 'green', 'orange', 'purple', 'red', 'teal', 'indigo', 'gray'] as const;
 
 export const PASSWORD_MAX_CHARS = 256;
 

@@ -26,7 +26,7 @@ export class FakeServer {
   addGroup(name: string, messageCount = 0): string {
     const id = crypto.randomUUID();
     this.groups.set(id, {
-      summary: { id, orgId: ORG_ID, name, type: 'internal', memberCount: 3, myRole: 'member', updatedAt: this.now() },
+      summary: { id, orgId: ORG_ID, name, type: 'internal', memberCount: 3, myRole: 'member', updatedAt: this.now(), avatarColor: 'blue', memberCap: 500, departmentId: null },
       messages: [],
       lastReadSeq: 0,
     });
@@ -48,6 +48,7 @@ export class FakeServer {
       body,
       clientId,
       createdAt: this.now(),
+      system: null,
     };
     g.messages.push(m);
     return m;

@@ -280,11 +280,44 @@ describe.each(backends)('socket.io on $name', (backend) => {
   });
 
   describe('hostile clients', () => {
+    const D = randomUUID(); // a well-formed id inside nested payloads
     const valid: Record<keyof typeof socketRequests, Record<string, unknown>> = {
       'groups:list': {},
       'messages:send': { groupId: '', clientId: '', body: 'x' },
       'messages:page': { groupId: '' },
       'groups:markRead': { groupId: '', seq: 1 },
+      'org:chart': {},
+      'org:department:create': { parentId: '', name: 'x' },
+      'org:department:update': { id: '', name: 'x' },
+      'org:department:move': { id: '', parentId: '' },
+      'org:department:reorder': { parentId: '', orderedIds: [] },
+      'org:department:delete': { id: '' },
+      'org:member:create': { account: 'x', fields: { name: 'x' }, departments: { departmentIds: [D], primaryDepartmentId: D } },
+      'org:member:update': { id: '', fields: { title: 'x' } },
+      'org:member:setDepartments': { id: '', departments: { departmentIds: [D], primaryDepartmentId: D } },
+      'org:member:setRole': { id: '', role: 'employee' },
+      'org:member:offboard': { id: '' },
+      'org:import:batch': { rows: [{ line: 2, employeeId: 'E1', name: 'x', nameEn: '', mobile: '', departmentPath: 'x', title: '', email: '' }] },
+      'org:requests:list': {},
+      'org:requests:decide': { id: '', approve: true },
+      'groups:create': { name: 'x', type: 'internal', memberIds: [] },
+      'groups:detail': { groupId: '' },
+      'groups:addMembers': { groupId: '', memberIds: [D] },
+      'groups:removeMember': { groupId: '', memberId: '' },
+      'groups:unban': { groupId: '', memberId: '' },
+      'groups:setRole': { groupId: '', memberId: '', role: 'admin' },
+      'groups:transferOwnership': { groupId: '', memberId: '' },
+      'groups:update': { groupId: '', name: 'x' },
+      'groups:setAnnouncement': { groupId: '', text: 'x' },
+      'groups:updateSettings': { groupId: '', settings: { muteAll: false } },
+      'groups:muteMember': { groupId: '', memberId: '', muted: true },
+      'groups:upgradeCap': { groupId: '' },
+      'groups:leave': { groupId: '' },
+      'groups:dissolve': { groupId: '' },
+      'groups:closeDepartmentSync': { groupId: '' },
+      'audit:list': {},
+      'audit:export': {},
+      'audit:verify': {},
     };
     const fill = (p: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v === '' ? (k === 'groupId' ? allHands.id : randomUUID()) : v]));

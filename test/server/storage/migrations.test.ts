@@ -92,6 +92,41 @@ describe.each(backends)('storage on $name', (backend) => {
     }
   });
 
+  it('a guest can only ever be in external or training groups, whichever side changes', async () => {
+    const one = async (sql: string, params: unknown[]) => (await db.query<{ id: string }>(`${sql} returning id`, params))[0]!.id;
+    const org = await one(`insert into orgs (slug, name) values ('guests', 'G')`, []);
+    const person = (account: string, kind: string) =>
+      one(`insert into members (org_id, account, name, role, password_hash, kind) values ($1, $2, $2, 'employee', 'x', $3)`, [org, account, kind]);
+    const guest = await person('guest', 'guest');
+    const staff = await person('staff', 'employee');
+    const group = (type: string) => one(`insert into groups (org_id, name, type, member_cap) values ($1, $2, $2, 500)`, [org, type]);
+    const [internal, external, training, department] = await Promise.all(['internal', 'external', 'training', 'department'].map(group));
+    const add = (groupId: string, memberId: string) =>
+      db.query(`insert into group_members (group_id, member_id, org_id, role) values ($1, $2, $3, 'member')`, [groupId, memberId, org]);
+    const sqlState = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string }) => e.code);
+    try {
+      expect(await sqlState(add(internal!, guest))).toBe('23514');
+      expect(await sqlState(add(department!, guest))).toBe('23514');
+      expect(await sqlState(add(external!, guest))).toBe('ok');
+      expect(await sqlState(add(training!, guest))).toBe('ok');
+      expect(await sqlState(add(internal!, staff))).toBe('ok');
+      // Turning the external group internal, or the employee into a guest, is refused too.
+      expect(await sqlState(db.query(`update groups set type = 'internal' where id = $1`, [external]))).toBe('23514');
+      expect(await sqlState(db.query(`update members set kind = 'guest' where id = $1`, [staff]))).toBe('23514');
+      // Even a writer that lies about the copies cannot get a guest in: the trigger takes the real ones.
+      const lied = await sqlState(
+        db.query(
+          `insert into group_members (group_id, member_id, org_id, role, member_kind, group_type) values ($1, $2, $3, 'member', 'employee', 'internal')`,
+          [department, guest, org],
+        ),
+      );
+      expect(lied).toBe('23514');
+      expect(await db.query('select count(*)::int as n from group_members where member_id = $1', [guest])).toEqual([{ n: 2 }]);
+    } finally {
+      await db.query(`delete from orgs where slug = 'guests'`);
+    }
+  });
+
   it('upgrades a version-1 database: memberships get their group\'s organization', async () => {
     const fresh = await backend.create();
     const old = await openDatabase(fresh.storage);
