@@ -3,6 +3,9 @@ import { Avatar } from '../components/Avatar';
 import { Spinner } from '../components/Spinner';
 import { GroupList } from '../features/groups';
 import { ChatEmpty, ChatView } from '../features/chat';
+import { ContactsView } from '../features/contacts';
+import { AdminView } from '../features/admin';
+import { NavRail } from './NavRail';
 import { useUi } from '../stores/ui';
 import { displayName } from '../lib/names';
 import { ConnectionStatus } from './ConnectionStatus';
@@ -16,6 +19,7 @@ export function AppShell() {
   const signingOut = useSession((s) => s.signingOut);
   const notRemembered = useSession((s) => s.notRemembered);
   const selected = useUi((s) => s.selectedGroupId);
+  const section = useUi((s) => s.section);
   const orgName = locale === 'en' && profile.org.nameEn ? profile.org.nameEn : profile.org.name;
   const myName = displayName(profile.member, locale);
 
@@ -63,12 +67,25 @@ export function AppShell() {
           </button>
         </div>
       ) : null}
-      <main className="shell-body">
-        <aside className="rail" aria-label={t('groups.title')}>
-          <GroupList />
-        </aside>
-        <section className="pane">{selected ? <ChatView key={selected} groupId={selected} /> : <ChatEmpty />}</section>
-      </main>
+      <div className="shell-main">
+        <NavRail />
+        {section === 'messages' ? (
+          <main className="shell-body">
+            <aside className="rail" aria-label={t('groups.title')}>
+              <GroupList />
+            </aside>
+            <section className="pane">{selected ? <ChatView key={selected} groupId={selected} /> : <ChatEmpty />}</section>
+          </main>
+        ) : section === 'contacts' ? (
+          <main className="shell-section">
+            <ContactsView />
+          </main>
+        ) : (
+          <main className="shell-section">
+            <AdminView />
+          </main>
+        )}
+      </div>
     </div>
   );
 }

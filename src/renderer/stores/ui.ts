@@ -1,7 +1,12 @@
 import { createStore, useStore } from 'zustand';
 import { browserSessionStorage, storageKeys, type KeyValueStorage } from '../lib/storage';
 
+/** The navigation rail's sections. */
+export type Section = 'messages' | 'contacts' | 'admin';
+
 export interface UiState {
+  section: Section;
+  setSection(section: Section): void;
   selectedGroupId: string | null;
   /** Unsent composer text per group, so switching groups does not lose a draft. */
   drafts: Record<string, string>;
@@ -15,6 +20,8 @@ export interface UiState {
 /** UI state; the open group is kept in (tab-scoped) storage so a reload reopens it. */
 export function createUiStore(storage: KeyValueStorage) {
   return createStore<UiState>((set) => ({
+    section: 'messages',
+    setSection: (section) => set({ section }),
     selectedGroupId: storage.getItem(storageKeys.openGroup),
     drafts: {},
     filter: '',
@@ -33,7 +40,7 @@ export function createUiStore(storage: KeyValueStorage) {
     setFilter: (filter) => set({ filter }),
     reset: () => {
       storage.removeItem(storageKeys.openGroup);
-      set({ selectedGroupId: null, drafts: {}, filter: '' });
+      set({ section: 'messages', selectedGroupId: null, drafts: {}, filter: '' });
     },
   }));
 }

@@ -43,7 +43,8 @@ interface SummaryRow {
   lm_system: unknown;
 }
 
-export const listSummaries = async (db: Db, memberId: string): Promise<GroupSummary[]> => {
+/** The member's groups (or one of them, `onlyGroupId`), as their list shows them. */
+export const listSummaries = async (db: Db, memberId: string, onlyGroupId?: string): Promise<GroupSummary[]> => {
   const rows = await db.query<SummaryRow>(
     `select g.id, g.org_id, g.name, g.type, g.last_seq, g.updated_at, g.avatar_color, g.member_cap, g.department_id,
             gm.role as my_role, gm.last_read_seq,
@@ -54,9 +55,9 @@ export const listSummaries = async (db: Db, memberId: string): Promise<GroupSumm
        join groups g on g.id = gm.group_id
        left join messages lm on lm.group_id = g.id and lm.seq = g.last_seq
        left join members ls on ls.id = lm.sender_id
-      where gm.member_id = $1
+      where gm.member_id = $1 and ($2::uuid is null or g.id = $2::uuid)
       order by g.updated_at desc, g.id`,
-    [memberId],
+    [memberId, onlyGroupId ?? null],
   );
   return rows.map((r) => ({
     id: r.id,

@@ -3,7 +3,11 @@
  * below enforces it at compile time, a test at run time — placeholders included).
  * Keys ending in `.one` / `.other` are plural forms picked by Intl.PluralRules.
  */
-export const en = {
+import { contactsEn } from '../../features/contacts/i18n';
+import { adminEn } from '../../features/admin/i18n';
+import { groupInfoEn } from '../../features/group-info/i18n';
+
+const coreEn = {
   'app.name': 'Muster',
   'app.loading': 'Loading your workspace…',
   'app.reload': 'Reload',
@@ -85,7 +89,15 @@ export const en = {
   'error.unavailable': 'Can’t reach the server. Check your network connection and try again.',
   'error.conflict': 'That conflicts with a recent change. Please try again.',
   'error.internal': 'Something went wrong on our side. Please try again later.',
+
+  'nav.messages': 'Messages',
+  'nav.contacts': 'Contacts',
+  'nav.admin': 'Admin',
+  'nav.label': 'Sections',
 } as const;
+
+/** Features keep their strings next to them (features/<feature>/i18n.ts); the dictionary is their union. */
+export const en = { ...coreEn, ...contactsEn, ...groupInfoEn, ...adminEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Dictionary = { readonly [K in MessageKey]: string };

@@ -1,7 +1,10 @@
 import type { Dictionary } from './en';
+import { contactsZhCN } from '../../features/contacts/i18n';
+import { adminZhCN } from '../../features/admin/i18n';
+import { groupInfoZhCN } from '../../features/group-info/i18n';
 
 /** 简体中文。键与 en.ts 完全一致（编译期类型检查 + 测试校验占位符）。 */
-export const zhCN: Dictionary = {
+const coreZhCN = {
   'app.name': 'Muster',
   'app.loading': '正在加载工作台…',
   'app.reload': '重新加载',
@@ -82,4 +85,11 @@ export const zhCN: Dictionary = {
   'error.unavailable': '无法连接服务器，请检查网络后重试。',
   'error.conflict': '与最近的修改冲突，请重试。',
   'error.internal': '服务出现问题，请稍后再试。',
+
+  'nav.messages': '消息',
+  'nav.contacts': '通讯录',
+  'nav.admin': '管理后台',
+  'nav.label': '导航',
 };
+
+export const zhCN: Dictionary = { ...coreZhCN, ...contactsZhCN, ...groupInfoZhCN, ...adminZhCN };

@@ -1,0 +1,1 @@
+export { ContactsView } from './ContactsView';

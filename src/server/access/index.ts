@@ -1,0 +1,2 @@
+export { authorize } from './authorize';
+export { actorRef, headsDepartment, loadActor, type Actor } from './actor';

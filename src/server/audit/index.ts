@@ -1,0 +1,2 @@
+export { appendAudit, type AuditRecord } from './writer';
+export { canonicalJson, entryHash, GENESIS_HASH, type ChainFields } from './chain';
