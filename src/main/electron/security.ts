@@ -10,7 +10,8 @@ import { originOf, type AppOrigin } from './origin';
  * - `window.open` / target=_blank never opens an Electron window; validated http(s) links go to
  *   the OS browser, everything else (javascript:, file:, data:, custom schemes) is dropped,
  * - <webview> can never be attached,
- * - permissions: only camera/microphone ('media'), only for the app's own origin, main frame.
+ * - permissions: only the camera ('media' asking for video alone — nothing in Muster records
+ *   sound), only for the app's own origin, main frame.
  */
 
 /**
@@ -59,18 +60,31 @@ export function installSecurityPolicy(app: App, deps: SecurityDeps): void {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, deps));
 }
 
-/** True when a permission may be granted: camera/microphone for the app's own main frame only. */
-export function isPermissionAllowed(appOrigin: AppOrigin, permission: string, requestingUrl: string | undefined, isMainFrame: boolean): boolean {
-  return permission === 'media' && isMainFrame && originOf(requestingUrl) === appOrigin.origin;
+/**
+ * True when a permission may be granted: the camera, for the app's own main frame only. A `media`
+ * request must name its media types and every one must be video (a request that also asks for
+ * audio, or does not say, is refused whole).
+ */
+export function isPermissionAllowed(
+  appOrigin: AppOrigin,
+  permission: string,
+  requestingUrl: string | undefined,
+  isMainFrame: boolean,
+  mediaTypes: readonly string[] | undefined,
+): boolean {
+  const cameraOnly = mediaTypes !== undefined && mediaTypes.length > 0 && mediaTypes.every((t) => t === 'video');
+  return permission === 'media' && cameraOnly && isMainFrame && originOf(requestingUrl) === appOrigin.origin;
 }
 
 export function installPermissionHandlers(session: Session, appOrigin: AppOrigin, log: Logger): void {
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    const allowed = isPermissionAllowed(appOrigin, permission, details.requestingUrl, details.isMainFrame);
+    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
+    const allowed = isPermissionAllowed(appOrigin, permission, details.requestingUrl, details.isMainFrame, mediaTypes);
     if (!allowed) log.warn(`Denied permission "${permission}"`, { from: details.requestingUrl.slice(0, 200) });
     callback(allowed);
   });
+  // A check names one media type at a time ('video', 'audio' or 'unknown').
   session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-    isPermissionAllowed(appOrigin, permission, details.requestingUrl ?? requestingOrigin, details.isMainFrame),
+    isPermissionAllowed(appOrigin, permission, details.requestingUrl ?? requestingOrigin, details.isMainFrame, details.mediaType ? [details.mediaType] : undefined),
   );
 }

@@ -82,13 +82,24 @@ describe('permission handlers', () => {
     };
     installPermissionHandlers(session as unknown as Session, appOrigin, recordingLogger());
   };
-  const ask = (permission: string, requestingUrl: string, isMainFrame = true) => {
+  // mediaTypes null: the request does not say which media it wants
+  const ask = (permission: string, requestingUrl: string, isMainFrame = true, mediaTypes: ('video' | 'audio')[] | null = ['video']) => {
     let granted: boolean | undefined;
-    request({} as WebContents, permission as 'media', (g) => (granted = g), { requestingUrl, isMainFrame });
+    const details = mediaTypes ? { requestingUrl, isMainFrame, mediaTypes } : { requestingUrl, isMainFrame };
+    request({} as WebContents, permission as 'media', (g) => (granted = g), details as Parameters<typeof request>[3]);
     return granted;
   };
 
-  it('grants camera/microphone to the app origin only', () => {
+  it('grants the camera, never the microphone, and only to the app origin', () => {
+    install();
+    expect(ask('media', 'muster-app://app/index.html', true, ['video'])).toBe(true);
+    expect(ask('media', 'muster-app://app/index.html', true, ['audio'])).toBe(false);
+    expect(ask('media', 'muster-app://app/index.html', true, ['video', 'audio'])).toBe(false);
+    expect(ask('media', 'muster-app://app/index.html', true, [])).toBe(false);
+    expect(ask('media', 'muster-app://app/index.html', true, null)).toBe(false);
+  });
+
+  it('grants the camera to the app origin only', () => {
     install();
     expect(ask('media', 'muster-app://app/index.html')).toBe(true);
     expect(ask('media', 'https://evil.example/')).toBe(false);
@@ -106,16 +117,18 @@ describe('permission handlers', () => {
 
   it('answers permission checks the same way', () => {
     install();
-    expect(check(null, 'media', 'muster-app://app', { isMainFrame: true, requestingUrl: 'muster-app://app/index.html' })).toBe(true);
-    expect(check(null, 'media', 'muster-app://app', { isMainFrame: true })).toBe(true);
-    expect(check(null, 'media', 'https://evil.example', { isMainFrame: true })).toBe(false);
+    expect(check(null, 'media', 'muster-app://app', { isMainFrame: true, requestingUrl: 'muster-app://app/index.html', mediaType: 'video' })).toBe(true);
+    expect(check(null, 'media', 'muster-app://app', { isMainFrame: true, mediaType: 'video' })).toBe(true);
+    expect(check(null, 'media', 'muster-app://app', { isMainFrame: true, mediaType: 'audio' })).toBe(false);
+    expect(check(null, 'media', 'muster-app://app', { isMainFrame: true, mediaType: 'unknown' })).toBe(false);
+    expect(check(null, 'media', 'https://evil.example', { isMainFrame: true, mediaType: 'video' })).toBe(false);
     expect(check(null, 'geolocation', 'muster-app://app', { isMainFrame: true })).toBe(false);
   });
 
   it('uses the dev server origin in development', () => {
     const dev = resolveAppOrigin({ devServerUrl: 'http://localhost:5173/', isPackaged: false });
-    expect(isPermissionAllowed(dev, 'media', 'http://localhost:5173/index.html', true)).toBe(true);
-    expect(isPermissionAllowed(dev, 'media', 'muster-app://app/index.html', true)).toBe(false);
+    expect(isPermissionAllowed(dev, 'media', 'http://localhost:5173/index.html', true, ['video'])).toBe(true);
+    expect(isPermissionAllowed(dev, 'media', 'muster-app://app/index.html', true, ['video'])).toBe(false);
   });
 });
 

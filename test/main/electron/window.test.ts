@@ -20,7 +20,7 @@ vi.mock('electron', () => ({
   },
 }));
 
-const { createMainWindow, secureWebPreferences } = await import('../../../src/main/electron/window');
+const { createMainWindow } = await import('../../../src/main/electron/window');
 
 describe('main window', () => {
   beforeEach(() => {
@@ -43,9 +43,8 @@ describe('main window', () => {
       spellcheck: false,
       navigateOnDragDrop: false,
       safeDialogs: true,
+      disableBlinkFeatures: 'Auxclick',
     });
-    expect(secureWebPreferences('/p')).not.toHaveProperty('enableBlinkFeatures');
-    expect(secureWebPreferences('/p')).not.toHaveProperty('experimentalFeatures');
   });
 
   it('loads the app URL and shows the window only once painted', () => {
