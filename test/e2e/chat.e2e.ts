@@ -32,6 +32,8 @@ describe('browser mode', () => {
     await expect.poll(() => error.textContent(), { timeout: 15_000 }).toMatch(/password/i);
     await expect.poll(() => error.getAttribute('role')).toBe('alert');
     expect(await zhang.getByTestId('app-shell').count()).toBe(0);
+    // focus is back in the (emptied) password field, not on the page
+    await expect.poll(() => zhang.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('signin-password');
     // the same screen in Chinese
     await zhang.getByTestId('locale-switch').selectOption('zh-CN');
     await expect.poll(() => error.textContent()).toMatch(/密码/);

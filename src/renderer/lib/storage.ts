@@ -44,6 +44,8 @@ function usable(get: () => Storage | undefined): KeyValueStorage {
 export const storageKeys = {
   locale: 'muster.locale',
   lastMemberId: 'muster.lastMemberId',
+  /** The organization code last signed in with (not a secret: it is printed on the sign-in screen). */
+  lastOrg: 'muster.lastOrg',
   /** sessionStorage: the open group, so a reload reopens it. */
   openGroup: 'muster.openGroup',
 } as const;

@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { browserStorage, storageKeys } from '../../lib/storage';
 import type { AppError } from '@shared/contract';
 import { useT } from '../../i18n';
 import { Spinner } from '../../components/Spinner';
@@ -12,12 +13,21 @@ export function SignInScreen() {
   const { t, te } = useT();
   const { session } = useServices();
   const notice = useSession((s) => s.notice);
-  const [org, setOrg] = useState('demo');
+  // The last organization signed in to (editable); the demo organization on a first start.
+  const [org, setOrg] = useState(() => browserStorage().getItem(storageKeys.lastOrg) ?? 'demo');
   const [account, setAccount] = useState('');
   const [password, setPassword] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<FormError | null>(null);
   const ids = { org: useId(), account: useId(), password: useId(), hint: useId(), error: useId() };
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const [failures, setFailures] = useState(0);
+
+  // The fields are disabled while signing in, which drops focus to the page; after a failure it
+  // goes back to the password (the usual fix is retyping it), once the field is enabled again.
+  useEffect(() => {
+    if (failures > 0) passwordRef.current?.focus();
+  }, [failures]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -30,10 +40,13 @@ export function SignInScreen() {
     setError(null);
     const r = await session.getState().signIn({ org: org.trim(), account: account.trim(), password });
     // On success this screen unmounts; only failures come back here.
-    if (!r.ok) {
+    if (r.ok) {
+      browserStorage().setItem(storageKeys.lastOrg, org.trim().toLowerCase());
+    } else {
       setSubmitting(false);
       setError({ kind: 'app', error: r.error });
       if (r.error.code === 'invalid_credentials') setPassword('');
+      setFailures((n) => n + 1);
     }
   }
 
@@ -95,6 +108,7 @@ export function SignInScreen() {
             <label htmlFor={ids.password}>{t('auth.password')}</label>
             <input
               id={ids.password}
+              ref={passwordRef}
               data-testid="signin-password"
               name="password"
               type="password"
