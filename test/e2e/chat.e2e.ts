@@ -33,7 +33,7 @@ describe('browser mode', () => {
     await expect.poll(() => error.getAttribute('role')).toBe('alert');
     expect(await zhang.getByTestId('app-shell').count()).toBe(0);
     // focus is back in the (emptied) password field, not on the page
-    await expect.poll(() => zhang.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('signin-password');
+    await expect.poll(() => zhang.getByTestId('signin-password').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     // the same screen in Chinese
     await zhang.getByTestId('locale-switch').selectOption('zh-CN');
     await expect.poll(() => error.textContent()).toMatch(/密码/);
