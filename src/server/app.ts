@@ -13,13 +13,17 @@ import {
   validateKdf,
   type KdfParams,
 } from './auth';
+import { auditHandlers } from './audit';
 import { systemClock, type Clock } from './clock';
-import { GroupService, groupHandlers } from './groups';
+import { GroupManager, GroupService, groupHandlers, groupManagementHandlers } from './groups';
 import { createHttpHandler } from './http';
 import { errorMeta, stderrLogger, type Logger } from './logger';
 import { isLoopbackHost } from './loopback';
 import { MessageService, messageHandlers } from './messages';
 import { findOrgBySlug } from './org';
+import { orgHandlers } from './org/handlers';
+import { importHandlers } from './org/import-handlers';
+import { OrgService } from './org/service';
 import { attachRealtime, mergeHandlers, type SocketRateLimit } from './realtime';
 import { pendingHandlers } from './pending-handlers';
 import { DEMO_ORG, DEMO_PASSWORD, seedDemo } from './seed';
@@ -119,8 +123,19 @@ export const startServer = async (opts: ServerOptions = {}): Promise<RunningServ
     });
     const { io, pushes } = realtime;
     const groups = new GroupService(db);
-    const messages = new MessageService(db, groups);
-    realtime.serve(mergeHandlers([groupHandlers(groups, pushes), messageHandlers(messages, pushes), pendingHandlers]));
+    const messages = new MessageService(db);
+    const groupManager = new GroupManager(db, pushes, logger);
+    realtime.serve(
+      mergeHandlers([
+        groupHandlers(groups, pushes),
+        groupManagementHandlers(groupManager),
+        messageHandlers(messages, pushes),
+        orgHandlers(new OrgService({ db, pushes, logger, kdf, sessions: auth })),
+        importHandlers({ db, pushes, logger, kdf }),
+        auditHandlers({ db }),
+        pendingHandlers,
+      ]),
+    );
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,7 +1,7 @@
 import { useT } from '../i18n';
 import { Avatar } from '../components/Avatar';
 import { Spinner } from '../components/Spinner';
-import { GroupList } from '../features/groups';
+import { CreateGroupDialog, GroupList, RemovalNotice, useGroupRemovalWatcher } from '../features/groups';
 import { ChatEmpty, ChatView } from '../features/chat';
 import { ContactsView } from '../features/contacts';
 import { AdminView } from '../features/admin';
@@ -11,6 +11,9 @@ import { displayName } from '../lib/names';
 import { ConnectionStatus } from './ConnectionStatus';
 import { LocaleSwitch } from './LocaleSwitch';
 import { useServices, useSession, useSignedIn } from './services';
+import { dialogsStore, useDialogs } from './dialogs';
+import { useOrgRole } from './useOrgRole';
+import { can } from '@shared/rules/permissions';
 
 export function AppShell() {
   const { t, locale } = useT();
@@ -19,9 +22,15 @@ export function AppShell() {
   const signingOut = useSession((s) => s.signingOut);
   const notRemembered = useSession((s) => s.notRemembered);
   const selected = useUi((s) => s.selectedGroupId);
-  const section = useUi((s) => s.section);
+  const orgRole = useOrgRole();
+  // A role taken away while Admin was open: back to Messages (the rail no longer offers Admin).
+  const mayAdmin = can('org.department.manage', { orgRole }) || can('org.audit.read', { orgRole });
+  const chosen = useUi((s) => s.section);
+  const section = chosen === 'admin' && !mayAdmin ? 'messages' : chosen;
   const orgName = locale === 'en' && profile.org.nameEn ? profile.org.nameEn : profile.org.name;
   const myName = displayName(profile.member, locale);
+  const createGroup = useDialogs((s) => s.createGroup);
+  useGroupRemovalWatcher();
 
   return (
     <div className={`shell${notRemembered ? ' has-banner' : ''}`} data-testid="app-shell">
@@ -74,7 +83,16 @@ export function AppShell() {
             <aside className="rail" aria-label={t('groups.title')}>
               <GroupList />
             </aside>
-            <section className="pane">{selected ? <ChatView key={selected} groupId={selected} /> : <ChatEmpty />}</section>
+            <section className="pane">
+              {selected ? (
+                <ChatView key={selected} groupId={selected} />
+              ) : (
+                <>
+                  <RemovalNotice />
+                  <ChatEmpty />
+                </>
+              )}
+            </section>
           </main>
         ) : section === 'contacts' ? (
           <main className="shell-section">
@@ -86,6 +104,9 @@ export function AppShell() {
           </main>
         )}
       </div>
+      {createGroup ? (
+        <CreateGroupDialog key={createGroup.preselected.join()} preselected={createGroup.preselected} onClose={() => dialogsStore.getState().closeCreateGroup()} />
+      ) : null}
     </div>
   );
 }

@@ -1,3 +1,4 @@
 export * from './schema';
 export * from './messages';
 export * from './groups';
+export * from './org';

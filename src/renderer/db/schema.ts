@@ -1,5 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie';
-import type { ErrorCode, GroupSummary, Message } from '@shared/contract';
+import type { Department, DirectoryMember, ErrorCode, GroupDetail, GroupSummary, Message, SystemEvent } from '@shared/contract';
 
 /**
  * The local cache of one signed-in member. The UI reads it through live queries (cache first);
@@ -32,6 +32,8 @@ export interface LocalMessage {
   clientId: string | null;
   createdAt: string;
   state: MessageState;
+  /** System messages as data (rendered in the reader's language); null for text and for old system messages. */
+  system?: SystemEvent | null;
   /** Why a message failed (shown as a hint next to Retry). */
   error?: ErrorCode;
 }
@@ -50,6 +52,15 @@ export interface OutboxEntry {
   lastError?: ErrorCode;
 }
 
+/** One cached key/value (the org chart's version, ...). */
+export interface MetaEntry {
+  key: string;
+  value: number;
+}
+
+/** The org chart's version as last stored (the `org:chart` answer's `version`). */
+export const ORG_CHART_VERSION_KEY = 'orgChartVersion';
+
 /** Server seqs are far below 2^52; pending placeholders live above it, ordered by creation time. */
 export const PENDING_SEQ_BASE = 2 ** 52;
 
@@ -57,6 +68,12 @@ export class MusterDb extends Dexie {
   groups!: EntityTable<LocalGroup, 'id'>;
   messages!: EntityTable<LocalMessage, 'key'>;
   outbox!: EntityTable<OutboxEntry, 'clientId'>;
+  /** The org chart (version 2): departments and the members as the directory shows them to this member. */
+  departments!: EntityTable<Department, 'id'>;
+  people!: EntityTable<DirectoryMember, 'id'>;
+  meta!: EntityTable<MetaEntry, 'key'>;
+  /** Group details (members, settings, announcement) of groups whose info panel was opened. */
+  groupDetails!: EntityTable<GroupDetail, 'id'>;
 
   constructor(name: string) {
     super(name);
@@ -64,6 +81,13 @@ export class MusterDb extends Dexie {
       groups: 'id',
       messages: 'key, [groupId+seq], clientId, groupId',
       outbox: 'clientId, order, groupId',
+    });
+    // Never change version 1 (caches in the field were created by it); new tables come as new versions.
+    this.version(2).stores({
+      departments: 'id, parentId',
+      people: 'id, *departmentIds',
+      meta: 'key',
+      groupDetails: 'id',
     });
   }
 }
@@ -96,6 +120,7 @@ export const toLocalMessage = (m: Message): LocalMessage => ({
   clientId: m.clientId,
   createdAt: m.createdAt,
   state: 'sent',
+  system: m.system ?? null,
 });
 
 export const isPending = (m: LocalMessage) => m.id === null;

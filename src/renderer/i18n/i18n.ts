@@ -59,5 +59,17 @@ export function errorText(locale: Locale, error: Pick<AppError, 'code' | 'detail
     const minutes = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds / 60) : 1;
     return translatePlural(locale, 'error.rate_limited', minutes, { minutes });
   }
+  // A specific reason the server gives (group_full, banned, ...) says more than the code.
+  const reason = error.details?.['reason'];
+  if (typeof reason === 'string' && /^[a-z_]+$/.test(reason) && `error.reason.${reason}` in en) {
+    const params: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(error.details ?? {})) if (typeof v === 'number' || typeof v === 'string') params[k] = v;
+    return translate(locale, `error.reason.${reason}` as MessageKey, params);
+  }
+  // A refusal names the permission that was missing: say which action it was.
+  const permission = error.details?.['permission'];
+  if (code === 'forbidden' && typeof permission === 'string' && `permission.${permission}` in en) {
+    return translate(locale, 'error.forbidden.permission', { action: translate(locale, `permission.${permission}` as MessageKey) });
+  }
   return translate(locale, `error.${code}` as MessageKey);
 }

@@ -1,5 +1,19 @@
-import { HANDSHAKE_ERRORS, err, socketPushes, type AccessToken, type Message, type Result } from '@shared/contract';
-import { applyGroupRead, markReadLocally, storeServerMessages, upsertGroupList, type MusterDb } from '../db';
+import type { z } from 'zod';
+import { HANDSHAKE_ERRORS, err, ok, socketPushes, type AccessToken, type AppError, type GroupDetail, type Message, type RemovalReason, type Result } from '@shared/contract';
+import {
+  addGroupSummary,
+  applyGroupRead,
+  applyGroupUpdated,
+  applyMembersChange,
+  markReadLocally,
+  orgChartVersion,
+  removeGroupLocally,
+  storeGroupDetail,
+  storeOrgChart,
+  storeServerMessages,
+  upsertGroupList,
+  type MusterDb,
+} from '../db';
 import { createRequester, type RequestFn } from './request';
 import type { SocketLike } from './socket';
 import { catchUpGroup, loadOlder, type OlderOutcome } from './history';
@@ -14,6 +28,16 @@ export type ConnectionState = 'connecting' | 'online' | 'offline';
  * signed in on this computer), which this page must never use.
  */
 export type EngineEndReason = 'ended' | 'replaced';
+
+export type GroupRemovalReason = z.infer<typeof RemovalReason>;
+
+/** Told to the UI when this member loses a group, so an open chat can close with the reason. */
+export interface GroupRemoval {
+  groupId: string;
+  /** The group's name as it was cached (null when it was not). */
+  name: string | null;
+  reason: GroupRemovalReason;
+}
 
 export interface Visibility {
   isVisible(): boolean;
@@ -55,6 +79,12 @@ export class SyncEngine {
   private handshakeFailures = 0;
   private reconnectTimer: unknown = null;
   private groupListTimer: unknown = null;
+  private chartFetch: Promise<AppError | null> | null = null;
+  private chartAgain = false;
+  private readonly removalListeners = new Set<(removal: GroupRemoval) => void>();
+  /** Groups whose info panel is open (count of watchers): their detail is kept fresh. */
+  private readonly watchedDetails = new Map<string, number>();
+  private readonly detailFetches = new Map<string, Promise<Result<GroupDetail>>>();
   private stopped = false;
   private stopping: Promise<void> | null = null;
   private ended = false;
@@ -85,6 +115,11 @@ export class SyncEngine {
     this.listen('connect_error', (error) => void this.onConnectError(error));
     this.listen('message:new', (payload) => void this.onMessageNew(payload));
     this.listen('group:read', (payload) => void this.onGroupRead(payload));
+    this.listen('group:added', (payload) => void this.onGroupAdded(payload));
+    this.listen('group:removed', (payload) => void this.onGroupRemoved(payload));
+    this.listen('group:updated', (payload) => void this.onGroupUpdated(payload));
+    this.listen('group:members', (payload) => void this.onGroupMembers(payload));
+    this.listen('org:changed', (payload) => void this.onOrgChanged(payload));
     this.listen('auth:expired', () => {
       // The server closes this socket next; the reconnect must not reuse the expired token.
       this.forceRefreshNext = true;
@@ -140,6 +175,90 @@ export class SyncEngine {
     if (!groupId) return;
     void this.markOpenGroupRead();
     if (this.deps.socket.connected) void this.catchUp(groupId);
+  }
+
+  /** Calls back when this member loses a group (removed, banned, left, dissolved, ...). */
+  onGroupRemoval(listener: (removal: GroupRemoval) => void): () => void {
+    this.removalListeners.add(listener);
+    return () => this.removalListeners.delete(listener);
+  }
+
+  /**
+   * Keeps a group's detail fresh in the cache while its info panel is open: fetched now, after a
+   * reconnect, and whenever a push says the group changed. Returns the unsubscribe function.
+   */
+  watchGroupDetail(groupId: string): () => void {
+    this.watchedDetails.set(groupId, (this.watchedDetails.get(groupId) ?? 0) + 1);
+    void this.refreshGroupDetail(groupId);
+    return () => {
+      const n = (this.watchedDetails.get(groupId) ?? 1) - 1;
+      if (n <= 0) this.watchedDetails.delete(groupId);
+      else this.watchedDetails.set(groupId, n);
+    };
+  }
+
+  /** Fetches a group's detail into the cache (one fetch per group at a time). */
+  refreshGroupDetail(groupId: string): Promise<Result<GroupDetail>> {
+    const running = this.detailFetches.get(groupId);
+    if (running) return running;
+    const p = (async (): Promise<Result<GroupDetail>> => {
+      const r = await this.request('groups:detail', { groupId });
+      if (!r.ok) {
+        // The server no longer counts us in: the group goes from the list as well.
+        if (r.error.code === 'not_member' || r.error.code === 'not_found') await this.dropGroup(groupId, 'removed', false);
+        return r;
+      }
+      try {
+        if (!this.stopped) await storeGroupDetail(this.deps.db, r.value.group, this.deps.me.id);
+      } catch (e) {
+        this.log(`storing the detail of ${groupId} failed`, e);
+      }
+      return ok(r.value.group);
+    })().finally(() => this.detailFetches.delete(groupId));
+    this.detailFetches.set(groupId, p);
+    return p;
+  }
+
+  /**
+   * Fetches the org chart into the cache; concurrent callers share one fetch (and one more after it,
+   * so a change announced during a fetch is not missed). Resolves with the failure, if any.
+   */
+  refreshOrgChart(): Promise<AppError | null> {
+    if (this.chartFetch) {
+      this.chartAgain = true;
+      return this.chartFetch;
+    }
+    this.chartFetch = (async () => {
+      let failure: AppError | null = null;
+      do {
+        this.chartAgain = false;
+        const r = await this.request('org:chart', {});
+        if (!r.ok) {
+          this.log('org:chart failed', r.error);
+          failure = r.error;
+          continue;
+        }
+        failure = null;
+        try {
+          if (!this.stopped) await storeOrgChart(this.deps.db, r.value);
+        } catch (e) {
+          this.log('storing the org chart failed', e);
+        }
+      } while (this.chartAgain && !this.stopped);
+      return failure;
+    })().finally(() => {
+      this.chartFetch = null;
+    });
+    return this.chartFetch;
+  }
+
+  /** A group this member just created (the server's answer): listed at once, before its push. */
+  async addCreatedGroup(summary: Parameters<typeof addGroupSummary>[1]): Promise<void> {
+    try {
+      await addGroupSummary(this.deps.db, summary);
+    } catch (e) {
+      this.log('storing a created group failed', e);
+    }
   }
 
   // The UI fires these and forgets them: a storage failure becomes a logged, typed error here.
@@ -202,6 +321,9 @@ export class SyncEngine {
       await this.refreshGroups();
       const open = this.openGroupId;
       if (open) await this.catchUp(open);
+      // Pushes missed while offline: the chart and open details are fetched again.
+      for (const groupId of this.watchedDetails.keys()) void this.refreshGroupDetail(groupId);
+      await this.refreshOrgChart();
     } catch (e) {
       this.log('syncing after connect failed', e);
     }
@@ -319,6 +441,74 @@ export class SyncEngine {
     } catch (e) {
       this.log('applying a group:read push failed', e);
     }
+  }
+
+  private async onGroupAdded(payload: unknown): Promise<void> {
+    const parsed = socketPushes['group:added'].safeParse(payload);
+    if (!parsed.success) return this.log('ignored a malformed group:added push');
+    try {
+      await addGroupSummary(this.deps.db, parsed.data);
+    } catch (e) {
+      this.log('storing an added group failed', e);
+    }
+  }
+
+  private async onGroupRemoved(payload: unknown): Promise<void> {
+    const parsed = socketPushes['group:removed'].safeParse(payload);
+    if (!parsed.success) return this.log('ignored a malformed group:removed push');
+    await this.dropGroup(parsed.data.groupId, parsed.data.reason, true);
+  }
+
+  private async dropGroup(groupId: string, reason: GroupRemovalReason, tell: boolean): Promise<void> {
+    let name: string | null = null;
+    try {
+      name = (await removeGroupLocally(this.deps.db, groupId))?.name ?? null;
+    } catch (e) {
+      this.log(`forgetting group ${groupId} failed`, e);
+    }
+    if (this.openGroupId === groupId) this.openGroupId = null;
+    if (!tell && name === null) return;
+    for (const l of [...this.removalListeners]) {
+      try {
+        l({ groupId, name, reason });
+      } catch (e) {
+        this.log('a group removal listener failed', e);
+      }
+    }
+  }
+
+  private async onGroupUpdated(payload: unknown): Promise<void> {
+    const parsed = socketPushes['group:updated'].safeParse(payload);
+    if (!parsed.success) return this.log('ignored a malformed group:updated push');
+    try {
+      await applyGroupUpdated(this.deps.db, parsed.data);
+    } catch (e) {
+      this.log('applying a group:updated push failed', e);
+    }
+    // Settings and the announcement are not in the push: an open panel fetches them.
+    if (this.watchedDetails.has(parsed.data.groupId)) void this.refreshGroupDetail(parsed.data.groupId);
+  }
+
+  private async onGroupMembers(payload: unknown): Promise<void> {
+    const parsed = socketPushes['group:members'].safeParse(payload);
+    if (!parsed.success) return this.log('ignored a malformed group:members push');
+    try {
+      await applyMembersChange(this.deps.db, parsed.data, this.deps.me.id);
+    } catch (e) {
+      this.log('applying a group:members push failed', e);
+    }
+  }
+
+  private async onOrgChanged(payload: unknown): Promise<void> {
+    const parsed = socketPushes['org:changed'].safeParse(payload);
+    if (!parsed.success) return this.log('ignored a malformed org:changed push');
+    try {
+      const cached = await orgChartVersion(this.deps.db);
+      if (cached !== null && parsed.data.version <= cached) return;
+    } catch (e) {
+      this.log('reading the org chart version failed', e);
+    }
+    await this.refreshOrgChart();
   }
 
   private refreshGroupsSoon(): void {

@@ -7,7 +7,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 // ------------------------------------------------------------------ refresh tokens
 
 /** `superseded`: an unused replacement revoked because its predecessor was presented again in the grace period. */
-export type RevokeReason = 'rotated' | 'superseded' | 'signed_out' | 'reuse_detected' | 'expired';
+export type RevokeReason = 'rotated' | 'superseded' | 'signed_out' | 'reuse_detected' | 'expired' | 'offboarded';
 
 export interface RefreshTokenRow {
   id: string;
@@ -95,6 +95,16 @@ export const revokeFamily = async (db: Db, familyId: string, reason: RevokeReaso
     `update refresh_tokens set revoked_at = $3::timestamptz, revoke_reason = $2 where family_id = $1 and revoked_at is null`,
     [familyId, reason, iso(nowMs)],
   );
+};
+
+/** Offboarding: ends every live sign-in of the member; returns the families (sessions) that were live. */
+export const revokeAllOfMember = async (db: Db, memberId: string, reason: RevokeReason, nowMs: number): Promise<string[]> => {
+  const rows = await db.query<{ family_id: string }>(
+    `update refresh_tokens set revoked_at = $3::timestamptz, revoke_reason = $2
+      where member_id = $1 and revoked_at is null returning family_id`,
+    [memberId, reason, iso(nowMs)],
+  );
+  return [...new Set(rows.map((r) => r.family_id))];
 };
 
 /** A session is live while one of its tokens is neither revoked nor expired. */

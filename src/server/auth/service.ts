@@ -224,6 +224,16 @@ export class AuthService {
     if (familyId) this.notifySessionEnded(familyId);
   }
 
+  /**
+   * Ends every sign-in of a member (offboarding), inside the caller's transaction. Returns the
+   * sessions that were live and `notify`, which closes their sockets through the session-ended
+   * listeners: call it only after the transaction committed.
+   */
+  async revokeAllSessions(tx: Db, memberId: string): Promise<{ sessionIds: string[]; notify: () => void }> {
+    const sessionIds = await repo.revokeAllOfMember(tx, memberId, 'offboarded', this.clock());
+    return { sessionIds, notify: () => sessionIds.forEach((id) => this.notifySessionEnded(id)) };
+  }
+
   private async issueRefreshToken(
     tx: Db,
     memberId: string,

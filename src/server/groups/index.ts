@@ -1,2 +1,3 @@
 export { GroupService, notMember } from './service';
-export { groupHandlers } from './handlers';
+export { GroupManager, externalGroupName } from './manage';
+export { groupHandlers, groupManagementHandlers } from './handlers';

@@ -182,21 +182,11 @@ const memberInfos = async (db: Db, groupId: string, memberIds: readonly string[]
   }));
 };
 
-/** Queues `group:updated` to the group with the state as committed. */
+/** Queues `group:updated` to the group with the state as committed (settings included). */
 export const queueGroupUpdated = (effects: Effects, groupId: string): void => {
   effects.add(async ({ db, pushes }) => {
-    const rows = await db.query<{
-      name: string;
-      type: GroupSummary['type'];
-      avatar_color: GroupSummary['avatarColor'];
-      member_cap: number;
-      department_id: string | null;
-      n: number;
-      status: string;
-    }>(
-      `select name, type, avatar_color, member_cap, department_id, status,
-              (select count(*)::int from group_members where group_id = g.id) as n
-         from groups g where id = $1`,
+    const rows = await db.query<GroupRow & { n: number }>(
+      `select ${GROUP_COLUMNS}, (select count(*)::int from group_members where group_id = g.id) as n from groups g where id = $1`,
       [groupId],
     );
     const g = rows[0];
@@ -209,6 +199,7 @@ export const queueGroupUpdated = (effects: Effects, groupId: string): void => {
       memberCap: toInt(g.member_cap),
       memberCount: toInt(g.n),
       departmentId: g.department_id,
+      settings: settingsOf(g),
     });
   });
 };
@@ -285,8 +276,9 @@ export const addMemberships = async (
   }
 
   await tx.query(
-    `insert into group_members (group_id, member_id, org_id, role, join_source, added_by)
-     select $1, unnest($2::uuid[]), $3, 'member', $4, $5`,
+    // joined_seq: what a newcomer may read of the history before them (the group's newcomer-history setting).
+    `insert into group_members (group_id, member_id, org_id, role, join_source, added_by, joined_seq)
+     select $1, unnest($2::uuid[]), $3, 'member', $4, $5, (select last_seq from groups where id = $1)`,
     [group.id, fresh.map((p) => p.id), group.org_id, opts.source, opts.actor?.id ?? null],
   );
   const added = fresh.map((p) => p.id);

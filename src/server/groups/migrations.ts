@@ -103,4 +103,12 @@ export const GROUP_MIGRATIONS: readonly Migration[] = [
       create index group_requests_org_status_idx on group_requests(org_id, status);
     `,
   },
+  {
+    version: 8,
+    name: 'groups: the last message seq when a member joined (newcomers see the last 100 messages or nothing)',
+    // Written by addMemberships (the one path by which people join an existing group) from the
+    // locked group's last_seq. Rows written otherwise — a group's creator, the demo seed, memberships
+    // from before this version — keep 0: the whole history.
+    sql: `alter table group_members add column joined_seq int not null default 0 check (joined_seq >= 0);`,
+  },
 ];

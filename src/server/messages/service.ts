@@ -1,7 +1,10 @@
 import { MusterError, type Message } from '@shared/contract';
+import { NEWCOMER_HISTORY_MESSAGES } from '@shared/rules/limits';
+import type { GroupRoleName, OrgRoleName } from '@shared/rules/permissions';
+import { authorize } from '../access';
 import type { Db } from '../storage';
-import { isUniqueViolation } from '../storage';
-import { notMember, type GroupService } from '../groups';
+import { isUniqueViolation, toInt } from '../storage';
+import { notMember } from '../groups';
 import * as repo from './repository';
 
 export interface SendInput {
@@ -11,17 +14,14 @@ export interface SendInput {
 }
 
 export class MessageService {
-  constructor(
-    private readonly db: Db,
-    private readonly groups: GroupService,
-  ) {}
+  constructor(private readonly db: Db) {}
 
   /**
    * Stores a message once per (sender, clientId). A repeat — sequential or racing — answers the
    * original with `duplicate: true` and stores nothing.
    */
   async send(senderId: string, input: SendInput): Promise<{ message: Message; duplicate: boolean }> {
-    await this.groups.requireMember(input.groupId, senderId);
+    await this.requireVoice(senderId, input.groupId);
     const earlier = await repo.findByClientId(this.db, senderId, input.clientId);
     if (earlier) return { message: assertSameSend(earlier, input), duplicate: true };
 
@@ -39,14 +39,65 @@ export class MessageService {
     return { message, duplicate: false };
   }
 
+  /**
+   * May the sender speak in the group now? The table grants sending to every member; a muted
+   * member, a plain member under mute-all (owner and admins are exempt) and a dissolved group are
+   * refused as `forbidden` naming `group.message.send`, with the reason.
+   */
+  private async requireVoice(senderId: string, groupId: string): Promise<void> {
+    const rows = await this.db.query<{
+      status: string;
+      mute_all: boolean;
+      role: GroupRoleName | null;
+      muted: boolean | null;
+      org_role: OrgRoleName;
+    }>(
+      `select g.status, g.mute_all, gm.role, gm.muted, s.role as org_role
+         from members s
+         join groups g on g.id = $1 and g.org_id = s.org_id
+         left join group_members gm on gm.group_id = g.id and gm.member_id = s.id
+        where s.id = $2`,
+      [groupId, senderId],
+    );
+    const r = rows[0];
+    if (!r) throw notMember();
+    const refuse = (reason: string, message: string): MusterError =>
+      new MusterError('forbidden', message, { permission: 'group.message.send', reason });
+    if (r.status !== 'active') throw refuse('dissolved', 'This group was dissolved');
+    if (!r.role) throw notMember();
+    authorize('group.message.send', { orgRole: r.org_role, groupRole: r.role });
+    if (r.muted) throw refuse('muted', 'You are muted in this group');
+    if (r.mute_all && r.role === 'member') throw refuse('mute_all', 'Only the owner and admins may speak while the group is muted');
+  }
+
+  /**
+   * A page of history. Newcomers see what the group's "newcomer history" setting allows (read at
+   * the time of reading): the last 100 messages before they joined, or nothing before it.
+   */
   async page(
     memberId: string,
     req: { groupId: string; limit: number; beforeSeq?: number | undefined; afterSeq?: number | undefined },
   ): Promise<{ messages: Message[]; hasMore: boolean }> {
-    await this.groups.requireMember(req.groupId, memberId);
-    if (req.beforeSeq !== undefined) return repo.pageMessages(this.db, { groupId: req.groupId, limit: req.limit, direction: 'before', seq: req.beforeSeq });
-    if (req.afterSeq !== undefined) return repo.pageMessages(this.db, { groupId: req.groupId, limit: req.limit, direction: 'after', seq: req.afterSeq });
-    return repo.pageMessages(this.db, { groupId: req.groupId, limit: req.limit, direction: 'latest' });
+    const rows = await this.db.query<{ joined_seq: number; newcomer_history: 'last100' | 'none' }>(
+      `select gm.joined_seq, g.newcomer_history from group_members gm join groups g on g.id = gm.group_id
+        where gm.group_id = $1 and gm.member_id = $2`,
+      [req.groupId, memberId],
+    );
+    if (!rows[0]) throw notMember();
+    const joined = toInt(rows[0].joined_seq);
+    // Messages with seq <= floor are not this member's to read.
+    const floor = rows[0].newcomer_history === 'none' ? joined : Math.max(0, joined - NEWCOMER_HISTORY_MESSAGES);
+    const { groupId, limit } = req;
+    if (req.afterSeq !== undefined) {
+      return repo.pageMessages(this.db, { groupId, limit, direction: 'after', seq: Math.max(req.afterSeq, floor) });
+    }
+    if (req.beforeSeq !== undefined && req.beforeSeq <= floor + 1) return { messages: [], hasMore: false };
+    const page =
+      req.beforeSeq !== undefined
+        ? await repo.pageMessages(this.db, { groupId, limit, direction: 'before', seq: req.beforeSeq })
+        : await repo.pageMessages(this.db, { groupId, limit, direction: 'latest' });
+    const kept = page.messages.filter((m) => m.seq > floor);
+    return { messages: kept, hasMore: page.hasMore && kept.length === page.messages.length && (kept[0]?.seq ?? 0) > floor + 1 };
   }
 }
 

@@ -1,10 +1,45 @@
-import type { Effects } from '../groups/membership';
+import { DEPARTMENT_GROUP_MIN_MEMBERS, GROUP_MEMBER_CAP, GROUP_NAME_MAX_CHARS } from '@shared/rules/limits';
+import {
+  addMemberships,
+  createGroup,
+  dissolveGroup,
+  lockGroup,
+  personRef,
+  postSystemMessage,
+  queueMembersChanged,
+  removeMemberships,
+  type Effects,
+  type GroupRow,
+  type PersonRow,
+} from '../groups/membership';
 import type { Db } from '../storage';
+import { toInt } from '../storage';
 
 /**
- * Department groups follow the org chart (domain.md). PLACEHOLDER SIGNATURE — implemented by the
- * organization work in this session; callers (member import, org-chart edits, offboarding) call
- * it inside their transaction after changing the chart.
+ * Department groups follow the org chart (domain.md, issue 5 point 5). The rules, as enforced here:
+ *
+ * - Only **leaf** departments (no sub-departments) have one.
+ * - A department's **eligible** members are its members (primary or secondary department) who are
+ *   active, employees (never guests), not hidden and not restricted-view.
+ * - A group is **created** once a leaf department has DEPARTMENT_GROUP_MIN_MEMBERS (3) eligible members.
+ * - Its members are exactly the eligible members (up to the cap, 2000: beyond it the longest-standing
+ *   2000 are in and the rest wait for a free seat; the department never fails to change because of it).
+ *   Joining the department joins the group, leaving it (moving, offboarding, hidden / restricted-view
+ *   / guest flags) leaves it, each with a system message.
+ * - The **owner** is the head when the head is an eligible member; otherwise the current owner while
+ *   they remain eligible, else the longest-standing member (member_departments.joined_at). A new head
+ *   takes ownership at the next sync.
+ * - **Dissolved** when the department is deleted, stops being a leaf, or empties (no eligible member
+ *   left). Between 1 and 2 eligible members an existing group is KEPT: people who moved out one by one
+ *   should not see their colleagues' group vanish and reappear around the threshold (no flapping).
+ * - A **closed** group (S2's `groups:closeDepartmentSync`: type no longer 'department', department_id
+ *   null) is never touched again: every query below only looks at active groups of type 'department'.
+ *
+ * Set-based: three statements compute what differs for the whole organization; only groups that
+ * differ are locked and changed, each in one batch through the membership module (so the caps,
+ * system messages and pushes are the same as for any other membership change). Running it twice
+ * changes nothing the second time. It runs inside the caller's transaction, under the per-org
+ * org-chart advisory lock (taken again here: re-entrant, and a caller that forgot cannot race).
  */
 export interface SyncReport {
   created: number;
@@ -13,9 +48,151 @@ export interface SyncReport {
   removed: number;
 }
 
-export const syncDepartmentGroups = async (_tx: Db, _effects: Effects, _orgId: string): Promise<SyncReport> => ({
-  created: 0,
-  dissolved: 0,
-  added: 0,
-  removed: 0,
-});
+/** Members of departments who belong in department groups. */
+const ELIGIBLE = `
+  select md.department_id, md.member_id, md.joined_at
+    from member_departments md join members m on m.id = md.member_id
+   where md.org_id = $1 and m.status = 'active' and m.kind = 'employee' and not m.hidden and not m.restricted_view`;
+
+export const lockOrgChart = async (tx: Db, orgId: string): Promise<void> => {
+  await tx.query(`select pg_advisory_xact_lock(hashtext('org-chart:' || $1::text))`, [orgId]);
+};
+
+/** `研发中心 R&D Center`, within the group-name limit. */
+export const departmentGroupName = (name: string, nameEn: string | null): string =>
+  (nameEn && nameEn !== name ? `${name} ${nameEn}` : name).slice(0, GROUP_NAME_MAX_CHARS);
+
+const peopleById = async (tx: Db, ids: readonly string[]): Promise<Map<string, PersonRow>> => {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.query<PersonRow>('select id, name, name_en, title, kind, status from members where id = any($1::uuid[])', [ids]);
+  return new Map(rows.map((r) => [r.id, r]));
+};
+
+const pick = (byId: Map<string, PersonRow>, ids: readonly string[]): PersonRow[] =>
+  ids.map((id) => byId.get(id)).filter((p): p is PersonRow => p !== undefined);
+
+export const syncDepartmentGroups = async (tx: Db, effects: Effects, orgId: string): Promise<SyncReport> => {
+  await lockOrgChart(tx, orgId);
+  const report: SyncReport = { created: 0, dissolved: 0, added: 0, removed: 0 };
+
+  // 1. Groups whose department is gone, is no longer a leaf, or has nobody eligible left.
+  const doomed = await tx.query<{ id: string }>(
+    `with eligible as (${ELIGIBLE})
+     select g.id from groups g
+      where g.org_id = $1 and g.status = 'active' and g.type = 'department'
+        and (g.department_id is null
+             or exists (select 1 from departments c where c.parent_id = g.department_id)
+             or not exists (select 1 from eligible e where e.department_id = g.department_id))
+      order by g.id`,
+    [orgId],
+  );
+  for (const { id } of doomed) {
+    const group = await lockGroup(tx, orgId, id);
+    await dissolveGroup(tx, effects, group, null);
+    report.dissolved++;
+  }
+
+  // 2. Existing groups whose members or owner differ from the department.
+  const drift = await tx.query<{ id: string; department_id: string; to_add: string[]; to_remove: string[] }>(
+    `with eligible as (${ELIGIBLE}),
+     diff as (
+       select g.id, g.department_id, g.owner_id, d.head_id,
+              array(select e.member_id::text from eligible e
+                     where e.department_id = g.department_id
+                       and not exists (select 1 from group_members gm where gm.group_id = g.id and gm.member_id = e.member_id)
+                     order by e.joined_at, e.member_id) as to_add,
+              array(select gm.member_id::text from group_members gm
+                     where gm.group_id = g.id
+                       and not exists (select 1 from eligible e where e.department_id = g.department_id and e.member_id = gm.member_id)
+                     order by gm.member_id) as to_remove
+         from groups g join departments d on d.id = g.department_id
+        where g.org_id = $1 and g.status = 'active' and g.type = 'department'
+     )
+     select id, department_id, to_add, to_remove from diff
+      where cardinality(to_add) > 0 or cardinality(to_remove) > 0
+         or (head_id is not null and head_id is distinct from owner_id
+             and exists (select 1 from group_members gm where gm.group_id = diff.id and gm.member_id = diff.head_id))
+         or owner_id is null
+      order by id`,
+    [orgId],
+  );
+  if (drift.length > 0) {
+    const people = await peopleById(tx, [...new Set(drift.flatMap((d) => [...d.to_add, ...d.to_remove]))]);
+    for (const d of drift) {
+      const group = await lockGroup(tx, orgId, d.id);
+      if (d.to_remove.length > 0) {
+        const r = await removeMemberships(tx, effects, group, pick(people, d.to_remove), { actor: null, reason: 'department' });
+        report.removed += r.removed.length;
+      }
+      const seats = toInt(group.member_cap) - toInt((await tx.query<{ n: number }>('select count(*)::int as n from group_members where group_id = $1', [group.id]))[0]!.n);
+      const joining = pick(people, d.to_add.slice(0, Math.max(0, seats)));
+      if (joining.length > 0) {
+        const added = await addMemberships(tx, effects, group, joining, { actor: null, source: 'department', event: 'member_joined' });
+        report.added += added.length;
+      }
+      await settleOwner(tx, effects, group, d.department_id);
+    }
+  }
+
+  // 3. Leaf departments that reached the threshold and have no group yet.
+  const fresh = await tx.query<{ id: string; name: string; name_en: string | null; head_id: string | null; members: string[] }>(
+    `with eligible as (${ELIGIBLE})
+     select d.id, d.name, d.name_en, d.head_id,
+            array(select e.member_id::text from eligible e where e.department_id = d.id order by e.joined_at, e.member_id) as members
+       from departments d
+      where d.org_id = $1
+        and not exists (select 1 from departments c where c.parent_id = d.id)
+        and not exists (select 1 from groups g where g.department_id = d.id and g.status = 'active')
+        and (select count(*) from eligible e where e.department_id = d.id) >= $2
+      order by d.id`,
+    [orgId, DEPARTMENT_GROUP_MIN_MEMBERS],
+  );
+  if (fresh.length > 0) {
+    const people = await peopleById(tx, fresh.flatMap((d) => d.members.slice(0, GROUP_MEMBER_CAP.department)));
+    for (const d of fresh) {
+      const members = pick(people, d.members.slice(0, GROUP_MEMBER_CAP.department));
+      const owner = members.find((m) => m.id === d.head_id) ?? members[0]!;
+      await createGroup(tx, effects, {
+        orgId,
+        name: departmentGroupName(d.name, d.name_en),
+        type: 'department',
+        owner,
+        members,
+        departmentId: d.id,
+        homeDepartmentId: d.id,
+        actor: null,
+        source: 'department',
+      });
+      report.created++;
+      report.added += members.length;
+    }
+  }
+  return report;
+};
+
+/** Applies the owner rule (see above) to a locked department group after its members changed. */
+const settleOwner = async (tx: Db, effects: Effects, group: GroupRow, departmentId: string): Promise<void> => {
+  const rows = await tx.query<{ head_id: string | null; owner_id: string | null; head_in: boolean; longest: string | null }>(
+    `select d.head_id,
+            (select gm.member_id from group_members gm where gm.group_id = $1 and gm.role = 'owner') as owner_id,
+            exists (select 1 from group_members gm where gm.group_id = $1 and gm.member_id = d.head_id) as head_in,
+            (select md.member_id from member_departments md join group_members gm on gm.group_id = $1 and gm.member_id = md.member_id
+              where md.department_id = d.id order by md.joined_at, md.member_id limit 1) as longest
+       from departments d where d.id = $2`,
+    [group.id, departmentId],
+  );
+  const r = rows[0];
+  if (!r) return;
+  const wanted = r.head_in ? r.head_id : (r.owner_id ?? r.longest);
+  if (!wanted || wanted === r.owner_id) return;
+  await tx.query(`update group_members set role = 'member' where group_id = $1 and role = 'owner'`, [group.id]);
+  await tx.query(`update group_members set role = 'owner' where group_id = $1 and member_id = $2`, [group.id, wanted]);
+  await tx.query('update groups set owner_id = $2 where id = $1', [group.id, wanted]);
+  const person = (await peopleById(tx, [wanted])).get(wanted)!;
+  await postSystemMessage(tx, effects, group.id, { type: 'owner_transferred', actor: null, targets: [personRef(person)] });
+  const changed = await tx.query<{ id: string; role: 'owner' | 'member'; muted: boolean }>(
+    'select member_id as id, role, muted from group_members where group_id = $1 and member_id = any($2::uuid[])',
+    [group.id, [wanted, ...(r.owner_id ? [r.owner_id] : [])]],
+  );
+  queueMembersChanged(effects, group.id, changed);
+};

@@ -58,4 +58,17 @@ export const ORG_MIGRATIONS: readonly Migration[] = [
       alter table members drop column department_id;
     `,
   },
+  {
+    version: 7,
+    name: 'offboarding revokes sessions; org-chart lookups',
+    // 'offboarded': every refresh token of an offboarded member is revoked with this reason (the
+    // client is told its session was revoked). The indexes serve the department sync and the chart.
+    sql: `
+      alter table refresh_tokens drop constraint refresh_tokens_revoke_reason_check;
+      alter table refresh_tokens add constraint refresh_tokens_revoke_reason_check
+        check (revoke_reason in ('rotated', 'superseded', 'signed_out', 'reuse_detected', 'expired', 'offboarded'));
+      create index member_departments_org_idx on member_departments(org_id);
+      create index departments_head_idx on departments(head_id) where head_id is not null;
+    `,
+  },
 ];

@@ -8,6 +8,6 @@ export {
   type SocketRateLimit,
 } from './socket-server';
 export { rooms } from './rooms';
-export { mergeHandlers, type FeatureHandlers, type Handler, type RequestContext, type AllHandlers } from './handlers';
+export { mergeHandlers, type FeatureHandlers, type Handler, type ParsedRequest, type RequestContext, type AllHandlers } from './handlers';
 export { noPushes, type Pushes } from './pushes';
 export { TokenBucket } from './rate-limit';

@@ -19,7 +19,8 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-export const AuditFilter = z.object({
+// Strict: an unknown filter key is refused, not silently dropped (the socket boundary is strict only at the top level).
+export const AuditFilter = z.strictObject({
   actorId: Id.optional(),
   action: z.string().max(64).optional(),
   targetType: AuditTargetType.optional(),
@@ -39,10 +40,10 @@ export const auditRequests = {
     }),
     response: z.object({ entries: z.array(AuditEntry), hasMore: z.boolean() }),
   },
-  /** The filtered log as CSV text (formula-looking cells neutralized). */
+  /** The filtered log as CSV text (formula-looking cells neutralized), newest first; `truncated`: only the newest rows fit one answer. */
   'audit:export': {
     request: z.object({ filter: AuditFilter.default({}) }),
-    response: z.object({ csv: z.string(), rows: z.number().int().nonnegative() }),
+    response: z.object({ csv: z.string(), rows: z.number().int().nonnegative(), truncated: z.boolean().optional() }),
   },
   /** Checks the chain; `firstBad` names the first entry that does not verify. */
   'audit:verify': {

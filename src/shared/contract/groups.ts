@@ -41,7 +41,9 @@ export const groupRequests = {
    */
   'groups:addMembers': {
     request: z.object({ groupId: Id, memberIds: MemberIds.min(1) }),
-    response: z.object({ added: z.array(Id), externalGroup: GroupSummary.nullable() }),
+    // A department head adding a guest to an internal group files an external-group request instead
+    // (group.create.external needs a super admin's approval): `pendingRequestId` is set.
+    response: z.object({ added: z.array(Id), externalGroup: GroupSummary.nullable(), pendingRequestId: Id.nullable().default(null) }),
   },
   'groups:removeMember': {
     request: z.object({ groupId: Id, memberId: Id, ban: z.boolean().default(false) }),
@@ -116,6 +118,8 @@ export const groupPushes = {
     memberCap: z.number().int().positive(),
     memberCount: z.number().int().nonnegative(),
     departmentId: Id.nullable(),
+    /** The settings as committed (clients with the info panel open update it without a refetch). */
+    settings: GroupSettings.optional(),
   }),
   /** To the group: membership or roles changed (clients with the detail open refetch or patch it). */
   'group:members': z.object({

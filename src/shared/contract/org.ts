@@ -43,8 +43,11 @@ export const MemberDepartments = z
   .refine((d) => d.departmentIds.includes(d.primaryDepartmentId), 'the primary department must be one of departmentIds')
   .refine((d) => new Set(d.departmentIds).size === d.departmentIds.length, 'departmentIds must not repeat');
 
-/** One CSV row after parsing (src/shared/rules/member-csv.ts); the server validates it again. */
-export const ImportRow = z.object({
+/**
+ * One CSV row after parsing (src/shared/rules/member-csv.ts); the server validates it again.
+ * Strict: an unknown key in a row is refused, not dropped (the socket boundary is strict only at the top level).
+ */
+export const ImportRow = z.strictObject({
   /** 1-based line in the file (for error messages). */
   line: z.number().int().positive(),
   employeeId: z.string().max(200),

@@ -31,6 +31,8 @@ export const DEPARTMENT_NAME_MAX_CHARS = 64;
 export const MEMBER_NAME_MAX_CHARS = 64;
 export const TITLE_MAX_CHARS = 64;
 export const EMPLOYEE_ID_MAX_CHARS = 32;
+/** A group's "newcomer history" setting 'last100': how many messages from before they joined a newcomer may read. */
+export const NEWCOMER_HISTORY_MESSAGES = 100;
 /** Members picked in one create / add request. */
 export const GROUP_ADD_MAX = 500;
 /** CSV member import: rows per all-or-nothing batch (domain.md). */

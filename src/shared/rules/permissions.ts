@@ -60,7 +60,12 @@ export const PERMISSIONS = {
   },
 
   // ------------------------------------------------------------ in a group
-  'group.read': { group: { owner: 'allow', admin: 'allow', member: 'allow' }, description: 'read the group and its members' },
+  // Super admins may read any group of their organization (they may also force-dissolve it, and the admin pages list groups).
+  'group.read': {
+    org: { super_admin: 'allow' },
+    group: { owner: 'allow', admin: 'allow', member: 'allow' },
+    description: 'read the group and its members',
+  },
   'group.message.send': { group: { owner: 'allow', admin: 'allow', member: 'allow' }, description: 'send messages' },
   'group.message.atAll': {
     group: { owner: 'allow', admin: 'ifAtAllAdmins', member: 'ifAtAllEveryone' },

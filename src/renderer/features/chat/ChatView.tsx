@@ -1,8 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useT } from '../../i18n';
 import { Spinner } from '../../components/Spinner';
-import { Avatar } from '../../components/Avatar';
+import { GroupAvatar } from '../../app/GroupAvatar';
+import { GroupInfoPanel } from '../group-info';
 import { useSignedIn } from '../../app/services';
 import { ChatEmpty } from './ChatEmpty';
 import { MessageList, type MessageListHandle } from './MessageList';
@@ -15,6 +16,8 @@ export function ChatView({ groupId }: { groupId: string }) {
   const { db, engine } = useSignedIn();
   const group = useLiveQuery(async () => (await db.groups.get(groupId)) ?? null, [db, groupId]);
   const listRef = useRef<MessageListHandle>(null);
+  const [infoOpen, setInfoOpen] = useState(false);
+  const infoButtonRef = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     engine.openGroup(groupId);
@@ -32,9 +35,10 @@ export function ChatView({ groupId }: { groupId: string }) {
   if (group === null) return <ChatEmpty />;
 
   return (
+    <div className="chat-frame">
     <div className="chat-view" data-testid="chat-view" data-group-id={group.id}>
       <header className="chat-header">
-        <Avatar name={group.name} />
+        <GroupAvatar name={group.name} color={group.avatarColor} />
         <div className="chat-header-text">
           <h2 className="chat-title" data-testid="chat-title">
             {group.name}
@@ -44,9 +48,32 @@ export function ChatView({ groupId }: { groupId: string }) {
             {group.type !== 'internal' ? <span className={`tag tag-${group.type}`}>{t(`groups.type.${group.type}`)}</span> : null}
           </p>
         </div>
+        <button
+          ref={infoButtonRef}
+          type="button"
+          className={`button button-quiet icon-button chat-info-button${infoOpen ? ' is-active' : ''}`}
+          data-testid="group-info-open"
+          aria-expanded={infoOpen}
+          aria-controls="group-info-panel"
+          title={t('groupInfo.open')}
+          aria-label={t('groupInfo.open')}
+          onClick={() => setInfoOpen((o) => !o)}
+        >
+          <span aria-hidden="true">⋯</span>
+        </button>
       </header>
       <MessageList ref={listRef} group={group} />
       <Composer groupId={group.id} onSent={() => listRef.current?.scrollToBottom()} />
+    </div>
+      {infoOpen ? (
+        <GroupInfoPanel
+          groupId={group.id}
+          onClose={() => {
+            setInfoOpen(false);
+            infoButtonRef.current?.focus();
+          }}
+        />
+      ) : null}
     </div>
   );
 }

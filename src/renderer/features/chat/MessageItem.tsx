@@ -3,6 +3,7 @@ import type { LocalMessage } from '../../db';
 import { useT } from '../../i18n';
 import { Avatar } from '../../components/Avatar';
 import { formatClock, formatFull } from '../../lib/time';
+import { systemText } from './system';
 
 interface Props {
   message: LocalMessage;
@@ -26,9 +27,9 @@ export const MessageItem = memo(function MessageItem({ message: m, senderName, m
 
   if (m.kind === 'system') {
     return (
-      <div className="message message-system" {...common}>
+      <div className="message message-system" {...common} data-event={m.system?.type ?? ''}>
         <span className="message-body" data-testid="message-body">
-          {m.body}
+          {systemText(m, locale)}
         </span>
         <time className="visually-hidden" data-testid="message-time" dateTime={m.createdAt}>
           {formatClock(m.createdAt, locale)}

@@ -32,6 +32,11 @@ export function MessageList({ group, ref }: { group: LocalGroup; ref?: Ref<Messa
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [olderError, setOlderError] = useState<AppError | null>(null);
   const messages = useLiveQuery(() => readMessages(db, group.id, floorSeq, HISTORY_PAGE_DEFAULT), [db, group.id, floorSeq]);
+  // Messages carry the registered name; the English UI shows the org chart's English name when it has one.
+  const englishNames = useLiveQuery(
+    async () => (locale === 'en' ? new Map((await db.people.toArray()).flatMap((p) => (p.nameEn?.trim() ? [[p.id, p.nameEn] as const] : []))) : null),
+    [db, locale],
+  );
 
   const oldestSeq = messages?.find((m) => m.id !== null)?.seq ?? null;
   const hasOlderCached = useLiveQuery(
@@ -165,7 +170,7 @@ export function MessageList({ group, ref }: { group: LocalGroup; ref?: Ref<Messa
                 ) : null}
                 <MessageItem
                   message={m}
-                  senderName={senderDisplayName(m, profile.member, locale)}
+                  senderName={(m.senderId !== null && englishNames?.get(m.senderId)) || senderDisplayName(m, profile.member, locale)}
                   mine={m.senderId === profile.member.id}
                   offline={connection !== 'online'}
                   onRetry={() => void engine.retry(m.key)}

@@ -1,2 +1,3 @@
 export { ChatView } from './ChatView';
 export { ChatEmpty } from './ChatEmpty';
+export { systemText } from './system';

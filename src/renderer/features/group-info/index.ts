@@ -1,1 +1,1 @@
-export {};
+export { GroupInfoPanel } from './GroupInfoPanel';

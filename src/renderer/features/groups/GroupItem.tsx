@@ -1,9 +1,10 @@
 import type { Ref } from 'react';
 import { unreadBadgeText, unreadCount, type LocalGroup } from '../../db';
 import { useT } from '../../i18n';
-import { Avatar } from '../../components/Avatar';
+import { GroupAvatar } from '../../app/GroupAvatar';
 import { formatListTime } from '../../lib/time';
 import { senderDisplayName } from '../../lib/names';
+import { systemText } from '../chat';
 import { useSignedIn } from '../../app/services';
 
 interface Props {
@@ -20,7 +21,7 @@ export function GroupItem({ group, selected, tabbable, onOpen, onFocus, ref }: P
   const { profile } = useSignedIn();
   const unread = unreadCount(group);
   const last = group.lastMessage;
-  const preview = last ? (last.kind === 'system' ? last.body : `${senderDisplayName(last, profile.member, locale)}: ${last.body}`) : t('groups.noMessages');
+  const preview = last ? (last.kind === 'system' ? systemText(last, locale) : `${senderDisplayName(last, profile.member, locale)}: ${last.body}`) : t('groups.noMessages');
   const time = last ? formatListTime(last.createdAt, locale, t('chat.yesterday')) : '';
 
   return (
@@ -31,18 +32,24 @@ export function GroupItem({ group, selected, tabbable, onOpen, onFocus, ref }: P
       data-testid="group-item"
       data-group-id={group.id}
       data-group-name={group.name}
+      data-my-role={group.myRole}
       aria-selected={selected}
       tabIndex={tabbable ? 0 : -1}
       onClick={onOpen}
       onFocus={onFocus}
     >
-      <Avatar name={group.name} />
+      <GroupAvatar name={group.name} color={group.avatarColor} />
       <div className="group-item-main">
         <div className="group-item-row">
           <span className="group-item-name" title={group.name}>
             {group.name}
           </span>
           {group.type !== 'internal' ? <span className={`tag tag-${group.type}`}>{t(`groups.type.${group.type}`)}</span> : null}
+          {group.myRole !== 'member' ? (
+            <span className={`tag tag-role tag-${group.myRole}`} data-testid="group-my-role" data-role={group.myRole}>
+              {t(`groups.myRole.${group.myRole}`)}
+            </span>
+          ) : null}
           <time className="group-item-time" dateTime={last?.createdAt}>
             {time}
           </time>

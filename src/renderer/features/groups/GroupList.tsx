@@ -6,6 +6,9 @@ import { Spinner } from '../../components/Spinner';
 import { useSignedIn } from '../../app/services';
 import { useGroupsSynced } from '../../stores/connection';
 import { uiStore, useUi } from '../../stores/ui';
+import { can } from '@shared/rules/permissions';
+import { dialogsStore } from '../../app/dialogs';
+import { useOrgRole } from '../../app/useOrgRole';
 import { GroupItem } from './GroupItem';
 import './groups.css';
 
@@ -22,6 +25,7 @@ export function GroupList() {
   const groups = useLiveQuery(() => db.groups.toArray(), [db]);
   const [focusedId, setFocusedId] = useState<string | null>(null);
   const itemRefs = useRef(new Map<string, HTMLLIElement>());
+  const mayCreate = can('group.create.internal', { orgRole: useOrgRole() });
 
   const visible = useMemo(() => (groups ?? []).filter((g) => matchesFilter(g, filter)).sort(byActivity), [groups, filter]);
   // The one item reachable by Tab: the focused one, else the open one, else the first.
@@ -86,7 +90,21 @@ export function GroupList() {
   return (
     <div className="group-rail">
       <div className="group-rail-head">
-        <h2 className="group-rail-title">{t('groups.title')}</h2>
+        <div className="group-rail-titlebar">
+          <h2 className="group-rail-title">{t('groups.title')}</h2>
+          {mayCreate ? (
+            <button
+              type="button"
+              className="button button-quiet icon-button"
+              data-testid="create-group-open"
+              title={t('groups.create.open')}
+              aria-label={t('groups.create.open')}
+              onClick={() => dialogsStore.getState().openCreateGroup()}
+            >
+              <span aria-hidden="true">＋</span>
+            </button>
+          ) : null}
+        </div>
         <div className="search-box">
           <span className="search-icon" aria-hidden="true" />
           <input

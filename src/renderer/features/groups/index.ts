@@ -1,1 +1,3 @@
 export { GroupList } from './GroupList';
+export { CreateGroupDialog } from './CreateGroupDialog';
+export { RemovalNotice, useGroupRemovalWatcher } from './removal';

@@ -6,6 +6,7 @@
 import { contactsEn } from '../../features/contacts/i18n';
 import { adminEn } from '../../features/admin/i18n';
 import { groupInfoEn } from '../../features/group-info/i18n';
+import { groupsEn } from '../../features/groups/i18n';
 
 const coreEn = {
   'app.name': 'Muster',
@@ -90,14 +91,55 @@ const coreEn = {
   'error.conflict': 'That conflicts with a recent change. Please try again.',
   'error.internal': 'Something went wrong on our side. Please try again later.',
 
+  'error.forbidden.permission': 'You don’t have permission to {action}.',
+  'error.reason.group_full': 'The group is full ({memberCount} of {memberCap} members). The owner can raise the limit to 2000, or remove someone first.',
+  'error.reason.guest_not_allowed': 'Outside contacts can only be in external or training groups.',
+  'error.reason.banned': 'Someone you picked is on this group’s ban list. Unban them in the group info first.',
+  'error.reason.owner_must_transfer': 'As the owner you can’t leave: transfer ownership to someone else first, or dissolve the group.',
+  'error.reason.not_department_group': 'This isn’t a department group.',
+  'error.reason.department_group': 'Department groups follow the org chart: change the department’s members instead.',
+  'error.reason.cap_max': 'This group already has the highest member limit.',
+  'error.reason.not_internal': 'Only internal groups can be upgraded to 2000 members.',
+  'error.reason.already_member': 'They are already in this group.',
+  'error.reason.last_owner': 'A group needs an owner: transfer ownership first.',
+
+  'permission.org.department.manage': 'manage departments',
+  'permission.org.member.manage': 'manage members',
+  'permission.org.member.import': 'import members',
+  'permission.org.directory.hidden': 'see hidden members',
+  'permission.org.audit.read': 'read the audit log',
+  'permission.org.request.decide': 'approve or reject requests',
+  'permission.group.create.internal': 'create an internal group',
+  'permission.group.create.training': 'create a training group',
+  'permission.group.create.external': 'create an external group',
+  'permission.group.read': 'see this group',
+  'permission.group.message.send': 'send messages here',
+  'permission.group.message.atAll': 'mention everyone (@all)',
+  'permission.group.rename': 'rename this group or change its colour',
+  'permission.group.announcement': 'edit the announcement',
+  'permission.group.settings': 'change the group settings',
+  'permission.group.member.add': 'add members',
+  'permission.group.member.remove': 'remove this member',
+  'permission.group.ban.manage': 'manage the ban list',
+  'permission.group.member.mute': 'mute this member',
+  'permission.group.role.set': 'change admins',
+  'permission.group.ownership.transfer': 'transfer ownership',
+  'permission.group.cap.upgrade': 'raise the member limit',
+  'permission.group.leave': 'leave this group',
+  'permission.group.dissolve': 'dissolve this group',
+  'permission.group.dissolve.force': 'force-dissolve groups',
+  'permission.group.departmentSync.close': 'turn off department sync',
+
   'nav.messages': 'Messages',
   'nav.contacts': 'Contacts',
   'nav.admin': 'Admin',
   'nav.label': 'Sections',
+  'dialog.close': 'Close',
+  'dialog.cancel': 'Cancel',
 } as const;
 
 /** Features keep their strings next to them (features/<feature>/i18n.ts); the dictionary is their union. */
-export const en = { ...coreEn, ...contactsEn, ...groupInfoEn, ...adminEn } as const;
+export const en = { ...coreEn, ...contactsEn, ...groupInfoEn, ...groupsEn, ...adminEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Dictionary = { readonly [K in MessageKey]: string };

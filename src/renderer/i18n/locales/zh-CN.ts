@@ -2,6 +2,7 @@ import type { Dictionary } from './en';
 import { contactsZhCN } from '../../features/contacts/i18n';
 import { adminZhCN } from '../../features/admin/i18n';
 import { groupInfoZhCN } from '../../features/group-info/i18n';
+import { groupsZhCN } from '../../features/groups/i18n';
 
 /** 简体中文。键与 en.ts 完全一致（编译期类型检查 + 测试校验占位符）。 */
 const coreZhCN = {
@@ -86,10 +87,51 @@ const coreZhCN = {
   'error.conflict': '与最近的修改冲突，请重试。',
   'error.internal': '服务出现问题，请稍后再试。',
 
+  'error.forbidden.permission': '你没有权限{action}。',
+  'error.reason.group_full': '群人数已满（{memberCount}/{memberCap} 人）。群主可将上限提升至 2000 人，或先移出部分成员。',
+  'error.reason.guest_not_allowed': '外部联系人只能加入外部群或培训群。',
+  'error.reason.banned': '所选成员在本群的黑名单中，请先在群信息中将其移出黑名单。',
+  'error.reason.owner_must_transfer': '群主不能直接退出群聊：请先转让群主，或解散该群。',
+  'error.reason.not_department_group': '这不是部门群。',
+  'error.reason.department_group': '部门群随组织架构同步：请调整部门成员。',
+  'error.reason.cap_max': '本群已是最高人数上限。',
+  'error.reason.not_internal': '只有内部群可以升级为 2000 人群。',
+  'error.reason.already_member': '对方已在群中。',
+  'error.reason.last_owner': '群必须有群主：请先转让群主。',
+
+  'permission.org.department.manage': '管理部门',
+  'permission.org.member.manage': '管理成员',
+  'permission.org.member.import': '导入成员',
+  'permission.org.directory.hidden': '查看隐藏成员',
+  'permission.org.audit.read': '查看操作日志',
+  'permission.org.request.decide': '审批申请',
+  'permission.group.create.internal': '创建内部群',
+  'permission.group.create.training': '创建培训群',
+  'permission.group.create.external': '创建外部群',
+  'permission.group.read': '查看该群',
+  'permission.group.message.send': '在此群发言',
+  'permission.group.message.atAll': '@所有人',
+  'permission.group.rename': '修改群名称或群头像',
+  'permission.group.announcement': '编辑群公告',
+  'permission.group.settings': '修改群设置',
+  'permission.group.member.add': '添加群成员',
+  'permission.group.member.remove': '移出该成员',
+  'permission.group.ban.manage': '管理黑名单',
+  'permission.group.member.mute': '禁言该成员',
+  'permission.group.role.set': '设置管理员',
+  'permission.group.ownership.transfer': '转让群主',
+  'permission.group.cap.upgrade': '提升群人数上限',
+  'permission.group.leave': '退出该群',
+  'permission.group.dissolve': '解散该群',
+  'permission.group.dissolve.force': '强制解散群聊',
+  'permission.group.departmentSync.close': '关闭部门群同步',
+
   'nav.messages': '消息',
   'nav.contacts': '通讯录',
   'nav.admin': '管理后台',
   'nav.label': '导航',
+  'dialog.close': '关闭',
+  'dialog.cancel': '取消',
 };
 
-export const zhCN: Dictionary = { ...coreZhCN, ...contactsZhCN, ...groupInfoZhCN, ...adminZhCN };
+export const zhCN: Dictionary = { ...coreZhCN, ...contactsZhCN, ...groupInfoZhCN, ...groupsZhCN, ...adminZhCN };

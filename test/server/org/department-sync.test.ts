@@ -1,0 +1,256 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MusterError } from '@shared/contract';
+import { Effects } from '../../../src/server/groups/membership';
+import { syncDepartmentGroups } from '../../../src/server/org/department-sync';
+import type { OrgService } from '../../../src/server/org/service';
+import { migrate, openDatabase, toInt, type Db } from '../../../src/server/storage';
+import { backends, type TestDatabase } from '../support/databases';
+import { brokenInvariants } from './invariants';
+import { makeSmallOrg, orgService, prng, type SmallOrg } from './support';
+
+/**
+ * Department groups follow the org chart: random sequences of org-chart edits through the service
+ * (create / move / delete departments, create / move / hide / restrict / offboard members, guests,
+ * heads), and after EVERY step the invariants of issue 5 point 5 hold (checked in SQL), a second
+ * sync changes nothing, and the chart version moved by exactly one (or not at all when refused).
+ * Then two connections editing at once.
+ */
+const SEQUENCES = Number(process.env['MUSTER_PROPERTY_SEQUENCES'] ?? 30);
+const STEPS = 40;
+
+interface State {
+  departments: { id: string; parent_id: string | null }[];
+  members: { id: string; hidden: boolean; restricted_view: boolean; kind: 'employee' | 'guest' }[];
+}
+
+const state = async (db: Db, org: SmallOrg): Promise<State> => ({
+  departments: await db.query('select id, parent_id from departments where org_id = $1 order by id', [org.orgId]),
+  members: await db.query(
+    `select id, hidden, restricted_view, kind from members where org_id = $1 and status = 'active' and id <> $2 order by id`,
+    [org.orgId, org.adminId],
+  ),
+});
+
+const subtreeOf = (s: State, id: string): Set<string> => {
+  const out = new Set([id]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const d of s.departments) {
+      if (d.parent_id && out.has(d.parent_id) && !out.has(d.id)) {
+        out.add(d.id);
+        grew = true;
+      }
+    }
+  }
+  return out;
+};
+
+const version = async (db: Db, orgId: string): Promise<number> =>
+  toInt((await db.query<{ v: number }>('select chart_version as v from orgs where id = $1', [orgId]))[0]!.v);
+
+type Rand = ReturnType<typeof prng>;
+
+interface Note {
+  label: string;
+  refusal?: string;
+}
+
+/** One random edit; `note` says what it is (and whether it must be refused) BEFORE it runs. */
+const randomStep = async (svc: OrgService, org: SmallOrg, s: State, r: Rand, n: number, note: Note): Promise<void> => {
+  const nonRoot = s.departments.filter((d) => d.parent_id !== null);
+  // Mostly leaves, so that departments reach the threshold and groups come and go.
+  const parents = new Set(s.departments.map((d) => d.parent_id));
+  const leaves = s.departments.filter((d) => !parents.has(d.id));
+  const someDepartment = (): string => (r.chance(0.75) && leaves.length > 0 ? r.pick(leaves) : r.pick(s.departments)).id;
+  const someDepartments = (): { departmentIds: string[]; primaryDepartmentId: string } => {
+    const ids = [...new Set([someDepartment(), ...(r.chance(0.3) ? [someDepartment()] : [])])];
+    return { departmentIds: ids, primaryDepartmentId: r.pick(ids) };
+  };
+  const u = org.adminId;
+  const roll = r.int(100);
+  if ((roll < 12 && s.departments.length < 7) || s.departments.length < 3) {
+    const parent = r.pick(s.departments);
+    note.label = `create department under ${parent.id}`;
+    await svc.createDepartment(u, org.orgId, { parentId: parent.id, name: `部门${n}`, nameEn: null });
+    return;
+  }
+  if (roll < 22 && nonRoot.length > 0) {
+    const d = r.pick(nonRoot);
+    const inside = subtreeOf(s, d.id);
+    if (r.chance(0.15)) {
+      const target = r.pick([...inside]);
+      note.label = `move ${d.id} into its own subtree`;
+      note.refusal = 'into_own_subtree';
+      await svc.moveDepartment(u, org.orgId, { id: d.id, parentId: target });
+      return;
+    }
+    const targets = s.departments.filter((x) => !inside.has(x.id));
+    const target = r.pick(targets);
+    note.label = `move ${d.id} under ${target.id}`;
+    await svc.moveDepartment(u, org.orgId, { id: d.id, parentId: target.id, index: r.int(3) });
+    return;
+  }
+  if (roll < 28 && nonRoot.length > 0) {
+    const d = r.pick(nonRoot);
+    const inside = subtreeOf(s, d.id);
+    const target = r.pick(s.departments.filter((x) => !inside.has(x.id)));
+    note.label = `delete ${d.id}, members to ${target.id}`;
+    await svc.deleteDepartment(u, org.orgId, { id: d.id, moveMembersTo: target.id });
+    return;
+  }
+  if (roll < 50 || s.members.length < 4) {
+    const guest = r.chance(0.08);
+    note.label = `create member m${n}`;
+    await svc.createMember(u, org.orgId, {
+      account: `m${n}`,
+      role: 'employee',
+      fields: {
+        name: `成员${n}`,
+        nameEn: null,
+        employeeId: `E${n}`,
+        mobile: null,
+        email: null,
+        title: null,
+        kind: guest ? 'guest' : 'employee',
+        hidden: r.chance(0.08),
+        restrictedView: r.chance(0.08),
+        realNameVerified: false,
+      },
+      departments: someDepartments(),
+    });
+    return;
+  }
+  const m = r.pick(s.members);
+  if (roll < 66) {
+    const departments = someDepartments();
+    note.label = `move member ${m.id} to ${departments.departmentIds.join(',')}`;
+    await svc.setDepartments(u, org.orgId, { id: m.id, departments });
+    return;
+  }
+  if (roll < 72) {
+    note.label = `member ${m.id} hidden=${!m.hidden}`;
+    await svc.updateMember(u, org.orgId, { id: m.id, fields: { hidden: !m.hidden } });
+    return;
+  }
+  if (roll < 77) {
+    note.label = `member ${m.id} restrictedView=${!m.restricted_view}`;
+    await svc.updateMember(u, org.orgId, { id: m.id, fields: { restrictedView: !m.restricted_view } });
+    return;
+  }
+  if (roll < 80) {
+    const kind = m.kind === 'guest' ? 'employee' : 'guest';
+    note.label = `member ${m.id} kind=${kind}`;
+    await svc.updateMember(u, org.orgId, { id: m.id, fields: { kind } });
+    return;
+  }
+  if (roll < 86) {
+    note.label = `offboard ${m.id}`;
+    await svc.offboard(u, org.orgId, { id: m.id });
+    return;
+  }
+  const d = r.pick(s.departments);
+  const head = r.chance(0.2) ? null : m.kind === 'guest' ? null : m.id;
+  note.label = `head of ${d.id} = ${head}`;
+  await svc.updateDepartment(u, org.orgId, { id: d.id, headId: head });
+  return;
+};
+
+const resyncChangesNothing = async (db: Db, orgId: string): Promise<void> => {
+  const before = await db.query('select (select count(*)::int from messages) as messages, (select count(*)::int from group_members) as memberships');
+  const report = await db.transaction((tx) => syncDepartmentGroups(tx, new Effects(), orgId));
+  expect(report).toEqual({ created: 0, dissolved: 0, added: 0, removed: 0 });
+  expect(await db.query('select (select count(*)::int from messages) as messages, (select count(*)::int from group_members) as memberships')).toEqual(before);
+};
+
+describe.each(backends)('department sync on $name', (backend) => {
+  let database: TestDatabase;
+  let db: Db;
+
+  beforeAll(async () => {
+    database = await backend.create();
+    db = await openDatabase(database.storage);
+    await migrate(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await database?.dispose();
+  });
+
+  it(`${SEQUENCES} random sequences of ${STEPS} org-chart edits keep every invariant after every step`, async () => {
+    const svc = orgService(db);
+    let groupsSeen = 0;
+    let dissolvedSeen = 0;
+    for (let seq = 0; seq < SEQUENCES; seq++) {
+      const org = await makeSmallOrg(db);
+      const r = prng(1000 + seq);
+      for (let step = 0; step < STEPS; step++) {
+        const s = await state(db, org);
+        const v0 = await version(db, org.orgId);
+        const note: Note = { label: '' };
+        let refusedWith: string | null = null;
+        try {
+          await randomStep(svc, org, s, r, step, note);
+        } catch (e) {
+          if (!(e instanceof MusterError)) throw e;
+          refusedWith = String(e.details?.['reason'] ?? e.code);
+          note.label += ` — refused: ${e.message}`;
+        }
+        const where = `sequence ${seq} (seed ${1000 + seq}), step ${step}: ${note.label}`;
+        if (note.refusal) expect(refusedWith, where).toBe(note.refusal);
+        else expect(refusedWith, where).toBeNull();
+        expect(await brokenInvariants(db, org.orgId), where).toEqual([]);
+        expect(await version(db, org.orgId), where).toBe(refusedWith ? v0 : v0 + 1);
+        await resyncChangesNothing(db, org.orgId);
+      }
+      const g = (await db.query<{ made: number; dissolved: number }>(
+        `select count(*)::int as made, count(*) filter (where status = 'dissolved')::int as dissolved from groups where org_id = $1`,
+        [org.orgId],
+      ))[0]!;
+      groupsSeen += g.made;
+      dissolvedSeen += g.dissolved;
+    }
+    // The sequences must actually exercise the sync: groups created and dissolved, not an empty org kept empty.
+    expect(groupsSeen).toBeGreaterThan(2 * SEQUENCES);
+    expect(dissolvedSeen).toBeGreaterThan(SEQUENCES / 2);
+  }, 240_000);
+
+  it('two connections editing the chart at the same time leave it consistent', async () => {
+    const org = await makeSmallOrg(db);
+    const svc = orgService(db);
+    const depts: string[] = [];
+    for (let i = 0; i < 4; i++) depts.push((await svc.createDepartment(org.adminId, org.orgId, { parentId: org.rootId, name: `并发${i}`, nameEn: null })).id);
+    const people: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const created = await svc.createMember(org.adminId, org.orgId, {
+        account: `c${i}`,
+        role: 'employee',
+        fields: { name: `并发成员${i}`, nameEn: null, employeeId: null, mobile: null, email: null, title: null, kind: 'employee', hidden: false, restrictedView: false, realNameVerified: false },
+        departments: { departmentIds: [depts[i % 4]!], primaryDepartmentId: depts[i % 4]! },
+      });
+      people.push(created.member.id);
+    }
+    // A second connection (its own pool on PostgreSQL; PGlite has one connection, which serialises).
+    const other = backend.name === 'postgres' ? await openDatabase(database.storage) : db;
+    try {
+      const svc2 = orgService(other);
+      const v0 = await version(db, org.orgId);
+      const r = prng(77);
+      const edits = Array.from({ length: 24 }, (_, i) => {
+        const s = i % 2 === 0 ? svc : svc2;
+        const who = people[r.int(people.length)]!;
+        const to = depts[r.int(depts.length)]!;
+        return i % 6 === 5
+          ? s.updateDepartment(org.adminId, org.orgId, { id: to, headId: who })
+          : s.setDepartments(org.adminId, org.orgId, { id: who, departments: { departmentIds: [to], primaryDepartmentId: to } });
+      });
+      const results = await Promise.allSettled(edits);
+      expect(results.filter((x) => x.status === 'rejected')).toEqual([]);
+      expect(await version(db, org.orgId)).toBe(v0 + edits.length);
+      expect(await brokenInvariants(db, org.orgId)).toEqual([]);
+      await resyncChangesNothing(db, org.orgId);
+    } finally {
+      if (other !== db) await other.close();
+    }
+  }, 60_000);
+});
