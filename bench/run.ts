@@ -10,6 +10,9 @@
  *   sign-in     HTTP sign-in with the production scrypt cost
  *   memory      JS heap growth per 1,000 stored messages (after GC); RSS of the whole process at the end
  *               (server + clients in one process per backend; PGlite's WASM memory shows only in RSS)
+ * and the organization figures of bench/org.ts (department sync of 10,000 members in 1,000
+ * departments, one member moved, groups:list for a member of 500 groups).
+ * `MUSTER_BENCH_PART=chat` or `=org` runs one part only.
  * Not a timed test: nothing here can fail; it prints figures for docs/performance.md.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_KDF } from '../src/server/auth';
 import { backends } from '../test/server/support/databases';
 import { nextEvent, request, startTestServer, type ClientSocket } from '../test/server/support/server';
+import { benchOrg } from './org';
 
 const ALL_HANDS = '全员群 All hands';
 const median = (xs: number[]) => {
@@ -144,7 +148,12 @@ const only = process.env['MUSTER_BENCH_BACKEND'];
 if (only) {
   const backend = backends.find((b) => b.name === only);
   if (!backend) throw new Error(`unknown backend ${only}`);
-  process.stdout.write(`${JSON.stringify(await benchBackend(backend))}\n`);
+  const part = process.env['MUSTER_BENCH_PART'];
+  const figures = {
+    ...(part === 'org' ? {} : await benchBackend(backend)),
+    ...(part === 'chat' ? {} : await benchOrg(backend)),
+  };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
   process.exit(0);
 }
 const results: Record<string, Figures> = {};
@@ -171,14 +180,21 @@ const rows: [string, keyof Figures, (n: number) => string][] = [
   ['HTTP sign-in (scrypt N=2^15), median', 'signInMedian', ms],
   ['JS heap growth per 1,000 messages', 'heapPer1000', (n) => `${n.toFixed(2)} MiB`],
   ['process RSS at the end (server, storage, 4 clients)', 'rss', (n) => `${n.toFixed(0)} MiB`],
+  ['org: department sync from nothing, 10,000 members / 1,000 departments, median', 'orgResyncMedian', ms],
+  ['org: department groups created by that sync', 'orgGroupsCreated', (n) => `${n}`],
+  ['org: pushes after that sync (flushed after commit), median', 'orgResyncFlushMedian', ms],
+  ['org: one member moved (whole org:member:setDepartments), median', 'orgMoveMedian', ms],
+  ['org: one member moved, slowest of 21', 'orgMoveMax', ms],
+  ['org: groups:list for a member of 500 groups, median', 'orgListMedian', ms],
 ];
 const ratioHeader = names.length === 2 ? ` | ${names[1]} / ${names[0]}` : '';
 console.log(`\n| figure | ${names.join(' | ')}${ratioHeader} |`);
 console.log(`|---|${names.map(() => '---|').join('')}${ratioHeader ? '---|' : ''}`);
 for (const [label, key, fmt] of rows) {
-  const vals = names.map((n) => results[n]![key]!);
+  const vals = names.map((n) => results[n]![key]);
+  if (vals.some((v) => v === undefined)) continue; // a part that was not run
   const ratio = names.length === 2 ? ` | ${(vals[1]! / vals[0]!).toFixed(2)}×` : '';
-  console.log(`| ${label} | ${vals.map(fmt).join(' | ')}${ratio} |`);
+  console.log(`| ${label} | ${(vals as number[]).map(fmt).join(' | ')}${ratio} |`);
 }
 console.log(`\nnode ${process.version}, ${new Date().toISOString().slice(0, 10)}; run with --expose-gc for the heap figure.`);
 process.exit(0);

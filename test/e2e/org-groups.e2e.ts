@@ -93,8 +93,12 @@ describe('organization and groups', () => {
     const dialog = admin.getByTestId('create-group-dialog');
     await dialog.waitFor();
     await pick(admin, 'Li Na', 'lina');
-    await pick(admin, 'emily', 'emily.carter');
+    // by keyboard: Enter in the search picks the first match (and never submits the dialog)
+    await admin.getByTestId('picker-search').fill('emily');
+    await admin.locator('[data-testid="picker-person"][data-account="emily.carter"]').waitFor();
+    await admin.getByTestId('picker-search').press('Enter');
     await expect.poll(() => admin.getByTestId('picked-person').count()).toBe(2);
+    expect(await dialog.isVisible()).toBe(true);
     // the name is prefilled from the picked people; we give our own
     await expect.poll(() => admin.getByTestId('create-group-name').inputValue()).toContain('Li Na');
     await admin.getByTestId('create-group-name').fill(groupName);
@@ -144,6 +148,7 @@ describe('organization and groups', () => {
     expect(await notice.getAttribute('data-reason')).toBe('removed');
     expect(await notice.textContent()).toContain(groupName);
     expect(await emily.getByTestId('chat-view').count()).toBe(0);
+    await shot(emily, 'removed-en');
 
     await emily.reload();
     await groupItem(emily, ALL_HANDS).waitFor({ timeout: 30_000 });

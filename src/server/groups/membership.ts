@@ -435,6 +435,8 @@ export const createGroup = async (tx: Db, effects: Effects, input: CreateGroupIn
     source: input.source === 'department' ? 'department' : 'added',
     event: others.length > 0 ? (input.actor ? 'members_added' : 'member_joined') : 'none',
   });
+  // The founding members are no newcomers: they read the group from its first message.
+  await tx.query('update group_members set joined_seq = 0 where group_id = $1', [groupId]);
   return group;
 };
 

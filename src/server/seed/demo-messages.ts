@@ -239,6 +239,7 @@ export const THREADS: Readonly<Record<string, readonly Thread[]>> = {
       ['songjia', '我是宋佳，负责商务对接，有任何问题随时联系我。'],
       ['tangning', '合同附件和报价单已发邮件，请查收。'],
       ['linfeng', '需求调研安排在下周一上午，地点在贵司杭州总部。'],
+      ['wang.guest', '收到，谢谢各位！周一上午我们仓储和 IT 的负责人都会到场。'],
     ] },
     { daysAgo: 11, at: '10:00', lines: [
       ['songjia', '调研纪要已整理：共 12 个仓库、约 800 名员工需要使用考勤和群聊。'],
@@ -257,6 +258,7 @@ export const THREADS: Readonly<Record<string, readonly Thread[]>> = {
       ['linfeng', '非常好，第二阶段需求下周评审。'],
       ['michael.brown', 'The Singapore team is asking for the same rollout next month.'],
       ['liangwei', '好的，我来安排。'],
+      ['wang.guest', '辛苦了！新加坡仓的联系人我稍后拉进来。'],
     ] },
   ],
 

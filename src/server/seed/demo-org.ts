@@ -1,6 +1,8 @@
 /**
  * The demo organization's people and structure (deterministic). Messages live in demo-messages.ts.
- * Accounts relied on by tests: admin, zhangwei (张伟), lina (李娜), emily.carter (Emily Carter).
+ * Accounts relied on by tests: admin, zhangwei (张伟), lina (李娜), emily.carter (Emily Carter),
+ * wang.guest (王总 of 云帆物流, an outside contact), wangfang (restricted view), liuyang / qinlang (hidden).
+ * Employee ids (SR0001…), mobiles and e-mails are derived from the order below (seed-demo.ts).
  */
 import type { GroupSummary } from '@shared/contract';
 
@@ -33,6 +35,8 @@ export const DEPARTMENTS: readonly DemoDepartment[] = [
   { key: 'south', parent: 'mkt', name: '华南区', nameEn: 'South China', head: 'dengchao' },
   { key: 'hr', parent: 'hq', name: '人事行政部', nameEn: 'HR & Admin', head: 'xuting' },
   { key: 'fin', parent: 'hq', name: '财务部', nameEn: 'Finance', head: 'yuanli' },
+  // Outside contacts (guests) sit here; guests never count for department groups.
+  { key: 'ext', parent: 'hq', name: '外部联系人', nameEn: 'External Contacts', head: 'liangwei' },
 ];
 
 export interface DemoMember {
@@ -43,6 +47,10 @@ export interface DemoMember {
   dept: string;
   role: 'super_admin' | 'dept_head' | 'employee';
   hidden?: boolean;
+  /** Sees only the members of their own departments; never auto-added to department groups. */
+  restrictedView?: boolean;
+  /** An outside contact: only ever in external or training groups. */
+  kind?: 'employee' | 'guest';
 }
 
 const head = (account: string, name: string, nameEn: string, title: string, dept: string): DemoMember => ({
@@ -55,7 +63,7 @@ const staff = (account: string, name: string, nameEn: string, title: string, dep
 export const MEMBERS: readonly DemoMember[] = [
   { account: 'admin', name: '系统管理员', nameEn: 'System Administrator', title: '系统管理员 IT Administrator', dept: 'hq', role: 'super_admin' },
   head('chenjianguo', '陈建国', 'Chen Jianguo', '首席执行官 CEO', 'ceo'),
-  staff('wangfang', '王芳', 'Wang Fang', '总经理助理', 'ceo'),
+  { ...staff('wangfang', '王芳', 'Wang Fang', '总经理助理', 'ceo'), restrictedView: true },
   // Hidden members: not listed in the directory, never auto-added to department groups.
   staff('liuyang', '刘洋', 'Liu Yang', '董事', 'ceo', true),
   staff('qinlang', '秦朗', 'Qin Lang', '法律顾问', 'ceo', true),
@@ -93,6 +101,10 @@ export const MEMBERS: readonly DemoMember[] = [
   head('yuanli', '袁丽', 'Yuan Li', '财务经理', 'fin'),
   staff('qiancheng', '钱程', 'Qian Cheng', '会计', 'fin'),
   staff('sarah.johnson', 'Sarah Johnson', 'Sarah Johnson', 'Financial Analyst 财务分析师', 'fin'),
+  {
+    account: 'wang.guest', name: '王总', nameEn: 'Mr. Wang', title: '云帆物流 总经理 General Manager, Yunfan Logistics', dept: 'ext',
+    role: 'employee', kind: 'guest',
+  },
 ];
 
 /** Groups other than department groups (those are derived from the tree, see seed-demo.ts). */
@@ -102,8 +114,10 @@ export interface DemoGroup {
   type: GroupType;
   owner: string;
   admins: readonly string[];
-  /** 'everyone' or explicit accounts (owner and admins are added automatically). */
+  /** 'everyone' (every employee: guests never join internal groups) or explicit accounts (owner and admins are added automatically). */
   members: 'everyone' | readonly string[];
+  /** 群公告: text and the account that posted it. */
+  announcement?: { text: string; by: string };
 }
 
 export const GROUPS: readonly DemoGroup[] = [
@@ -115,6 +129,12 @@ export const GROUPS: readonly DemoGroup[] = [
     owner: 'zhangwei',
     admins: ['lina', 'linfeng'],
     members: ['zhaomin', 'huangtao', 'david.miller', 'zhuli', 'guopeng', 'emily.carter', 'zhengting', 'machao'],
+    announcement: {
+      by: 'zhangwei',
+      text:
+        '📌 Muster 2.0 里程碑：本周五代码冻结，下周一发布候选版本。需求变更请先在周会上提出。\n' +
+        'Milestone: code freeze this Friday, release candidate next Monday. Raise scope changes at the weekly meeting first.',
+    },
   },
   {
     key: 'yunfan',
@@ -122,7 +142,7 @@ export const GROUPS: readonly DemoGroup[] = [
     type: 'external',
     owner: 'liangwei',
     admins: ['songjia'],
-    members: ['tangning', 'hanmei', 'linfeng', 'zhaomin', 'michael.brown'],
+    members: ['tangning', 'hanmei', 'linfeng', 'zhaomin', 'michael.brown', 'wang.guest'],
   },
   {
     key: 'onboarding',

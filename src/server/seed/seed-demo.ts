@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEPARTMENT_GROUP_MIN_MEMBERS, GROUP_MEMBER_CAP, INTERNAL_GROUP_INITIAL_CAP } from '@shared/rules/limits';
+import { appendAudit } from '../audit';
 import { hashPassword, type KdfParams } from '../auth';
 import type { Clock } from '../clock';
 import type { Db } from '../storage';
@@ -68,6 +69,7 @@ interface PlannedGroup {
   departmentId: string | null;
   createdAt: number;
   members: { id: string; role: 'owner' | 'admin' | 'member' }[];
+  announcement: { text: string; byId: string; at: number } | null;
 }
 
 interface PlannedMessage {
@@ -82,7 +84,7 @@ interface PlannedMessage {
 interface Plan {
   orgId: string;
   departments: { id: string; parentId: string | null; name: string; nameEn: string; sort: number; headId: string | null }[];
-  members: (DemoMember & { id: string; departmentId: string })[];
+  members: (DemoMember & { id: string; departmentId: string; employeeId: string | null; mobile: string; email: string })[];
   groups: PlannedGroup[];
   messages: PlannedMessage[];
   readMarks: { groupId: string; memberId: string; seq: number }[];
@@ -106,7 +108,12 @@ export const buildPlan = (nowMs: number): Plan => {
   };
 
   const deptIds = new Map(DEPARTMENTS.map((d) => [d.key, randomUUID()]));
-  const members = MEMBERS.map((m) => ({ ...m, id: randomUUID(), departmentId: mustGet(deptIds, m.dept, 'department') }));
+  const members = MEMBERS.map((m, i) => ({
+    ...m,
+    id: randomUUID(),
+    departmentId: mustGet(deptIds, m.dept, 'department'),
+    ...contactOf(m, i),
+  }));
   const memberByAccount = new Map(members.map((m) => [m.account, m]));
   const idOf = (account: string) => mustGet(memberByAccount, account, 'member').id;
 
@@ -125,7 +132,8 @@ export const buildPlan = (nowMs: number): Plan => {
 
   for (const g of GROUPS) {
     const threads = THREADS[g.key] ?? [];
-    const explicit = g.members === 'everyone' ? members.map((m) => m.account) : g.members;
+    // Outside contacts never join internal groups ('everyone' means every employee).
+    const explicit = g.members === 'everyone' ? members.filter((m) => m.kind !== 'guest').map((m) => m.account) : g.members;
     const accounts = [...new Set([g.owner, ...g.admins, ...explicit])];
     const owner = mustGet(memberByAccount, g.owner, 'member');
     groups.push({
@@ -137,17 +145,20 @@ export const buildPlan = (nowMs: number): Plan => {
         departmentId: null,
         createdAt: earliest(threads),
         members: accounts.map((a) => ({ id: idOf(a), role: a === g.owner ? 'owner' : g.admins.includes(a) ? 'admin' : 'member' })),
+        // Posted a day after the group's first thread started.
+        announcement: g.announcement ? { text: g.announcement.text, byId: idOf(g.announcement.by), at: earliest(threads) + DAY_MS } : null,
       },
       threads,
       intro: `${owner.name} 创建了群聊「${g.name}」\n${owner.nameEn} created the group`,
     });
   }
 
-  // Department groups (domain.md): leaf departments only, once they have 3 visible members;
-  // hidden members are skipped; the head owns it, else the first member.
+  // Department groups, by the rules the department sync enforces (org/department-sync.ts): leaf
+  // departments only, once they have 3 eligible members (employees, not hidden, not restricted-view);
+  // the head owns it, else the first member. The seed test checks a sync afterwards changes nothing.
   const parents = new Set(DEPARTMENTS.map((d) => d.parent).filter(Boolean));
   for (const d of DEPARTMENTS.filter((x) => !parents.has(x.key))) {
-    const visible = members.filter((m) => m.dept === d.key && !m.hidden);
+    const visible = members.filter((m) => m.dept === d.key && !m.hidden && !m.restrictedView && m.kind !== 'guest');
     if (visible.length < DEPARTMENT_GROUP_MIN_MEMBERS) continue;
     const ownerAccount = d.head && visible.some((m) => m.account === d.head) ? d.head : visible[0]!.account;
     const threads = THREADS[`dept:${d.key}`] ?? [];
@@ -160,6 +171,7 @@ export const buildPlan = (nowMs: number): Plan => {
         departmentId: mustGet(deptIds, d.key, 'department'),
         createdAt: earliest(threads),
         members: visible.map((m) => ({ id: m.id, role: m.account === ownerAccount ? 'owner' : 'member' })),
+        announcement: null,
       },
       threads,
       intro: '部门群已创建，成员随组织架构自动同步。\nDepartment group created; membership follows the org chart.',
@@ -217,8 +229,11 @@ const writePlan = async (tx: Db, plan: Plan, hashes: readonly string[]): Promise
   await insertRows(
     tx,
     'members',
-    ['id', 'org_id', 'account', 'name', 'name_en', 'title', 'role', 'password_hash', 'hidden'],
-    plan.members.map((m, i) => [m.id, plan.orgId, m.account, m.name, m.nameEn, m.title, m.role, hashes[i], m.hidden ?? false]),
+    ['id', 'org_id', 'account', 'name', 'name_en', 'title', 'role', 'password_hash', 'hidden', 'restricted_view', 'kind', 'employee_id', 'mobile', 'email'],
+    plan.members.map((m, i) => [
+      m.id, plan.orgId, m.account, m.name, m.nameEn, m.title, m.role, hashes[i], m.hidden ?? false, m.restrictedView ?? false, m.kind ?? 'employee',
+      m.employeeId, m.mobile, m.email,
+    ]),
   );
   await insertRows(
     tx,
@@ -238,11 +253,19 @@ const writePlan = async (tx: Db, plan: Plan, hashes: readonly string[]): Promise
   await insertRows(
     tx,
     'groups',
-    ['id', 'org_id', 'name', 'type', 'owner_id', 'department_id', 'last_seq', 'created_at', 'updated_at', 'member_cap', 'created_by'],
+    [
+      'id', 'org_id', 'name', 'type', 'owner_id', 'department_id', 'last_seq', 'created_at', 'updated_at', 'member_cap', 'created_by',
+      'home_department_id', 'announcement', 'announcement_by', 'announcement_at',
+    ],
     plan.groups.map((g) => {
       const last = lastAt.get(g.id);
       const cap = g.type === 'internal' ? INTERNAL_GROUP_INITIAL_CAP : GROUP_MEMBER_CAP[g.type];
-      return [g.id, plan.orgId, g.name, g.type, g.ownerId, g.departmentId, last?.seq ?? 0, iso(g.createdAt), iso(last?.at ?? g.createdAt), cap, g.type === 'department' ? null : g.ownerId];
+      const home = g.departmentId ?? plan.members.find((m) => m.id === g.ownerId)!.departmentId;
+      return [
+        g.id, plan.orgId, g.name, g.type, g.ownerId, g.departmentId, last?.seq ?? 0, iso(g.createdAt), iso(last?.at ?? g.createdAt), cap,
+        g.type === 'department' ? null : g.ownerId, home, g.announcement?.text ?? null, g.announcement?.byId ?? null,
+        g.announcement ? iso(g.announcement.at) : null,
+      ];
     }),
   );
   const readOf = new Map(plan.readMarks.map((r) => [`${r.groupId}/${r.memberId}`, r.seq]));
@@ -263,6 +286,77 @@ const writePlan = async (tx: Db, plan: Plan, hashes: readonly string[]): Promise
     ['group_id', 'seq', 'sender_id', 'kind', 'body', 'created_at'],
     plan.messages.map((m) => [m.groupId, m.seq, m.senderId, m.kind, m.body, iso(m.at)]),
   );
+  await writeAudit(tx, plan);
+};
+
+/** A few audit entries through the real writer (hash chain), so the audit page of the demo is not empty. */
+const writeAudit = async (tx: Db, plan: Plan): Promise<void> => {
+  const byId = new Map(plan.members.map((m) => [m.id, m]));
+  const person = (id: string) => {
+    const m = byId.get(id)!;
+    return { id: m.id, name: m.name, nameEn: m.nameEn };
+  };
+  const admin = person(plan.members.find((m) => m.role === 'super_admin')!.id);
+  const orgId = plan.orgId;
+  await appendAudit(tx, { orgId, actor: admin, action: 'org.create', targetType: 'org', targetId: orgId, targetLabel: DEMO_ORG.name, after: { ...DEMO_ORG } });
+  for (const d of plan.departments) {
+    if (!d.headId) continue;
+    await appendAudit(tx, {
+      orgId,
+      actor: admin,
+      action: 'org.department.update',
+      targetType: 'department',
+      targetId: d.id,
+      targetLabel: d.name,
+      before: { headId: null },
+      after: { headId: d.headId, head: byId.get(d.headId)!.name },
+    });
+  }
+  const guest = plan.members.find((m) => m.kind === 'guest');
+  if (guest) {
+    await appendAudit(tx, {
+      orgId,
+      actor: admin,
+      action: 'org.member.create',
+      targetType: 'member',
+      targetId: guest.id,
+      targetLabel: guest.name,
+      after: { account: guest.account, kind: 'guest', title: guest.title },
+    });
+  }
+  for (const g of plan.groups) {
+    await appendAudit(tx, {
+      orgId,
+      actor: g.type === 'department' ? null : person(g.ownerId),
+      action: 'group.create',
+      targetType: 'group',
+      targetId: g.id,
+      targetLabel: g.name,
+      after: { type: g.type, members: g.members.length, ...(g.departmentId ? { departmentId: g.departmentId } : {}) },
+    });
+    if (g.announcement) {
+      await appendAudit(tx, {
+        orgId,
+        actor: person(g.announcement.byId),
+        action: 'group.announcement',
+        targetType: 'group',
+        targetId: g.id,
+        targetLabel: g.name,
+        before: { announcement: null },
+        after: { announcement: g.announcement.text },
+      });
+    }
+  }
+};
+
+/** Deterministic contact data: employee ids SR0001… (employees only), valid mainland mobiles, e-mails on a reserved domain. */
+const contactOf = (m: DemoMember, i: number): { employeeId: string | null; mobile: string; email: string } => {
+  const guest = m.kind === 'guest';
+  return {
+    employeeId: guest ? null : `SR${String(i + 1).padStart(4, '0')}`,
+    mobile: `1${'3578'[i % 4]}${String(100_000_000 + ((i * 7_919_113) % 900_000_000)).slice(-9)}`,
+    email: guest ? `${m.account.replace('.guest', '')}@yunfan-logistics.example` : `${m.account}@starriver.example`,
+  };
 };
 
 /** Multi-row inserts in chunks (PostgreSQL allows 65535 parameters per statement). */

@@ -22,10 +22,13 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 // Strict: an unknown filter key is refused, not silently dropped (the socket boundary is strict only at the top level).
 export const AuditFilter = z.strictObject({
   actorId: Id.optional(),
+  /** A prefix: `group.member` finds `group.member.add` and `group.member.remove`. */
   action: z.string().max(64).optional(),
   targetType: AuditTargetType.optional(),
   targetId: z.string().max(64).optional(),
+  /** Inclusive. */
   from: IsoTime.optional(),
+  /** Exclusive. */
   to: IsoTime.optional(),
 });
 export type AuditFilter = z.infer<typeof AuditFilter>;

@@ -37,6 +37,26 @@ export const MemberFields = z.object({
   realNameVerified: z.boolean().default(false),
 });
 
+/**
+ * An update: only the fields given change. Not `MemberFields.partial()`: zod fills a defaulted
+ * field in even when it is optional, so `{ title }` would also reset nameEn, mobile, flags… to
+ * their defaults and wipe them.
+ */
+export const MemberFieldsPatch = z
+  .object({
+    name: MemberFields.shape.name,
+    nameEn: MemberFields.shape.nameEn.unwrap(),
+    employeeId: MemberFields.shape.employeeId.unwrap(),
+    mobile: MemberFields.shape.mobile.unwrap(),
+    email: MemberFields.shape.email.unwrap(),
+    title: MemberFields.shape.title.unwrap(),
+    kind: MemberFields.shape.kind.unwrap(),
+    hidden: MemberFields.shape.hidden.unwrap(),
+    restrictedView: MemberFields.shape.restrictedView.unwrap(),
+    realNameVerified: MemberFields.shape.realNameVerified.unwrap(),
+  })
+  .partial();
+
 /** Department memberships of one member: one primary, the others secondary (WeCom allows several). */
 export const MemberDepartments = z
   .object({ departmentIds: z.array(Id).min(1).max(20), primaryDepartmentId: Id })
@@ -121,7 +141,7 @@ export const orgRequests = {
     response: z.object({ member: DirectoryMember, initialPassword: z.string() }),
   },
   'org:member:update': {
-    request: z.object({ id: Id, fields: MemberFields.partial() }),
+    request: z.object({ id: Id, fields: MemberFieldsPatch }),
     response: z.object({ member: DirectoryMember }),
   },
   'org:member:setDepartments': {

@@ -154,6 +154,31 @@ describe.each(backends)('group management on $name', (backend) => {
     });
   });
 
+  describe('who the actor is', () => {
+    it('an org role change applies to the next request, without signing in again', async () => {
+      const g = await group({ members: { [f.id('zhangwei')]: 'owner' } });
+      expectErr(await request(em, 'groups:dissolve', { groupId: g }), 'forbidden', { permission: 'group.dissolve' });
+      await t.server.db.query(`update members set role = 'super_admin' where id = $1`, [f.id('emily.carter')]);
+      try {
+        expectOk(await request(em, 'groups:dissolve', { groupId: g }));
+      } finally {
+        await t.server.db.query(`update members set role = 'employee' where id = $1`, [f.id('emily.carter')]);
+      }
+    });
+
+    it('a group of 500 picked at once does not fit a new internal group (the owner counts)', async () => {
+      const crowd = await makeMembers(f, 500);
+      const before = await snapshot(t.server.db);
+      expectErr(await request(admin, 'groups:create', { name: '太大了', type: 'internal', memberIds: crowd }), 'conflict', {
+        reason: 'group_full',
+        memberCap: 500,
+      });
+      expect(await snapshot(t.server.db)).toBe(before);
+      const ok = expectOk(await request(admin, 'groups:create', { name: '刚好', type: 'training', memberIds: crowd }));
+      expect(ok.group).toMatchObject({ memberCount: 501, memberCap: 2000 });
+    });
+  });
+
   describe('membership, live', () => {
     it('an added member joins the room at once; a removed one stops receiving messages without reconnecting', async () => {
       const g = await group({ members: { [f.id('zhangwei')]: 'owner', [f.id('lina')]: 'member' } });
@@ -545,6 +570,19 @@ describe.each(backends)('group management on $name', (backend) => {
       expect(page.messages.map((m) => [m.seq, m.system?.type])).toEqual([[12, 'members_added']]);
       expect(page.hasMore).toBe(false);
       expect(expectOk(await request(em, 'messages:page', { groupId: g, afterSeq: 3 })).messages.map((m) => m.seq)).toEqual([12]);
+    });
+
+    it('the founding members of a group read it from its first message, whatever the setting', async () => {
+      const r = expectOk(
+        await request(zw, 'groups:create', {
+          name: '无历史群',
+          type: 'internal',
+          memberIds: [f.id('emily.carter')],
+          settings: { newcomerHistory: 'none' },
+        }),
+      );
+      const page = expectOk(await request(em, 'messages:page', { groupId: r.group!.id }));
+      expect(page.messages.map((m) => m.system?.type)).toEqual(['created', 'members_added']);
     });
   });
 

@@ -15,7 +15,7 @@ import { makeSmallOrg, orgService, prng, type SmallOrg } from './support';
  * sync changes nothing, and the chart version moved by exactly one (or not at all when refused).
  * Then two connections editing at once.
  */
-const SEQUENCES = Number(process.env['MUSTER_PROPERTY_SEQUENCES'] ?? 30);
+const SEQUENCES = Number(process.env['MUSTER_PROPERTY_SEQUENCES'] ?? 25);
 const STEPS = 40;
 
 interface State {

@@ -239,6 +239,19 @@ describe.each(backends)('org:import:batch on $name', (backend) => {
     expect(await snapshot()).toBe(before);
   });
 
+  it('two batches racing with the same employee id: one lands, the other is told duplicate_in_org', async () => {
+    const a = [row('C0001'), row('C0002')];
+    const b = [row('C0003'), row('c0001')];
+    const [ra, rb] = await Promise.all([importBatch(a), importBatch(b)]);
+    const results = [ok(ra), ok(rb)];
+    expect(results.filter((r) => r.imported)).toHaveLength(1);
+    const refused = results.find((r) => !r.imported);
+    if (!refused || refused.imported) throw new Error('expected one refused batch');
+    expect(refused.errors).toEqual([expect.objectContaining({ field: 'employeeId', code: 'duplicate_in_org' })]);
+    const n = (await t.server.db.query<{ n: number }>(`select count(*)::int as n from members where lower(employee_id) like 'c000%'`))[0]!.n;
+    expect(n).toBe(2);
+  });
+
   it('an employee id whose account is taken gets the next free account; department paths may name the root', async () => {
     const v = ok(await importBatch([row('ADMIN', { departmentPath: '总部/研发中心' }), row('Admin-2', { departmentPath: 'Headquarters' })]));
     if (!v.imported) throw new Error(JSON.stringify(v.errors));

@@ -64,6 +64,8 @@ interface GroupAction {
   run(c: CaseCtx, v: Variant): Promise<Result<unknown>>;
   /** Where the server answers something other than the plain table decision, and why. */
   expect?(facts: PermissionFacts): Expected | undefined;
+  /** A change: when allowed it is audited and (unless false) posts a system message in the group. */
+  change?: { systemMessage: boolean };
 }
 
 const byTable = (permission: Permission, facts: PermissionFacts): Expected =>
@@ -87,6 +89,7 @@ const GROUP_ACTIONS: GroupAction[] = [
   },
   {
     request: 'groups:update',
+    change: { systemMessage: true },
     permission: 'group.rename',
     variants: [
       { label: 'created in a department the actor heads', home: 'inside' },
@@ -96,16 +99,19 @@ const GROUP_ACTIONS: GroupAction[] = [
   },
   {
     request: 'groups:setAnnouncement',
+    change: { systemMessage: true },
     permission: 'group.announcement',
     run: (c) => request(c.socket, 'groups:setAnnouncement', { groupId: c.groupId, text: 'notice' }),
   },
   {
     request: 'groups:updateSettings',
+    change: { systemMessage: true },
     permission: 'group.settings',
     run: (c) => request(c.socket, 'groups:updateSettings', { groupId: c.groupId, settings: { searchable: true } }),
   },
   {
     request: 'groups:addMembers',
+    change: { systemMessage: true },
     permission: 'group.member.add',
     variants: [
       { label: 'anyone may invite', onlyAdminsInvite: false },
@@ -115,38 +121,45 @@ const GROUP_ACTIONS: GroupAction[] = [
   },
   {
     request: 'groups:removeMember',
+    change: { systemMessage: true },
     permission: 'group.member.remove',
     variants: targets,
     run: (c, v) => request(c.socket, 'groups:removeMember', { groupId: c.groupId, memberId: c.holder(v.target!), ban: false }),
   },
   {
     request: 'groups:muteMember',
+    change: { systemMessage: true },
     permission: 'group.member.mute',
     variants: targets,
     run: (c, v) => request(c.socket, 'groups:muteMember', { groupId: c.groupId, memberId: c.holder(v.target!), muted: true }),
   },
   {
     request: 'groups:unban',
+    change: { systemMessage: false },
     permission: 'group.ban.manage',
     run: (c) => request(c.socket, 'groups:unban', { groupId: c.groupId, memberId: c.id(OTHERS.banned) }),
   },
   {
     request: 'groups:setRole',
+    change: { systemMessage: true },
     permission: 'group.role.set',
     run: (c) => request(c.socket, 'groups:setRole', { groupId: c.groupId, memberId: c.id(OTHERS.member), role: 'admin' }),
   },
   {
     request: 'groups:transferOwnership',
+    change: { systemMessage: true },
     permission: 'group.ownership.transfer',
     run: (c) => request(c.socket, 'groups:transferOwnership', { groupId: c.groupId, memberId: c.id(OTHERS.member) }),
   },
   {
     request: 'groups:upgradeCap',
+    change: { systemMessage: true },
     permission: 'group.cap.upgrade',
     run: (c) => request(c.socket, 'groups:upgradeCap', { groupId: c.groupId }),
   },
   {
     request: 'groups:leave',
+    change: { systemMessage: true },
     permission: 'group.leave',
     run: (c) => request(c.socket, 'groups:leave', { groupId: c.groupId }),
     // The table grants the owner nothing here; the server says what to do instead.
@@ -154,6 +167,7 @@ const GROUP_ACTIONS: GroupAction[] = [
   },
   {
     request: 'groups:dissolve',
+    change: { systemMessage: true },
     permission: 'group.dissolve',
     run: (c) => request(c.socket, 'groups:dissolve', { groupId: c.groupId }),
     // One request, two permissions: the owner dissolves, a super admin force-dissolves.
@@ -161,6 +175,7 @@ const GROUP_ACTIONS: GroupAction[] = [
   },
   {
     request: 'groups:closeDepartmentSync',
+    change: { systemMessage: true },
     permission: 'group.departmentSync.close',
     type: 'department',
     run: (c) => request(c.socket, 'groups:closeDepartmentSync', { groupId: c.groupId }),
@@ -195,6 +210,16 @@ describe.each(backends)('permission matrix on $name', (backend) => {
   };
 
   const covered = new Set<Permission>();
+
+  /** Audit entries about the group (or someone in it), and system messages in it. */
+  const writtenFor = async (groupId: string): Promise<{ audit: number; system: number }> =>
+    (
+      await t.server.db.query<{ audit: number; system: number }>(
+        `select (select count(*)::int from audit_log where target_id = $1::text or after->>'groupId' = $1::text or before->>'groupId' = $1::text) as audit,
+                (select count(*)::int from messages where group_id = $2::uuid and kind = 'system') as system`,
+        [groupId, groupId],
+      )
+    )[0]!;
 
   describe('group actions', () => {
     const cases = GROUP_ACTIONS.flatMap((action) =>
@@ -244,8 +269,14 @@ describe.each(backends)('permission matrix on $name', (backend) => {
       };
       const expected = action.expect?.(facts) ?? byTable(action.permission, facts);
       const before = await snapshot(t.server.db);
+      const written = await writtenFor(groupId);
       const outcome = await action.run({ socket: sockets[orgRole], groupId, id: f.id, holder }, variant);
       await check(outcome, expected, before);
+      if (expected.ok && action.change) {
+        const after = await writtenFor(groupId);
+        expect(after.audit, 'an allowed change is audited').toBeGreaterThan(written.audit);
+        if (action.change.systemMessage) expect(after.system, 'an allowed change posts a system message').toBeGreaterThan(written.system);
+      }
     });
   });
 

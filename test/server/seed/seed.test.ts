@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Mobile } from '@shared/contract';
+import { verifyChain } from '../../../src/server/audit';
 import { TEST_ONLY_WEAK_KDF, verifyPassword } from '../../../src/server/auth';
+import { Effects } from '../../../src/server/groups/membership';
+import { syncDepartmentGroups } from '../../../src/server/org/department-sync';
 import { ALL_HANDS_GROUP_NAME, DEMO_PASSWORD, buildPlan, seedDemo } from '../../../src/server/seed';
 import { migrate, openDatabase, type Db } from '../../../src/server/storage';
 import { backends, type TestDatabase } from '../support/databases';
@@ -57,7 +61,62 @@ describe.each(backends)('demo seed on $name', (backend) => {
     expect((await one<{ n: number }>('select count(*)::int as n from departments where head_id is null')).n).toBe(0);
   });
 
-  it('puts every member, zhangwei and lina included, in 全员群 All hands with ≥120 messages', async () => {
+  it('gives every employee a unique employee id, a valid mobile and an e-mail; one primary department each', async () => {
+    const people = await db.query<{ account: string; kind: string; employee_id: string | null; mobile: string; email: string }>(
+      'select account, kind, employee_id, mobile, email from members order by account',
+    );
+    for (const p of people) {
+      expect(Mobile.safeParse(p.mobile).success, `${p.account}: ${p.mobile}`).toBe(true);
+      expect(p.email, p.account).toMatch(/^[^@\s]+@[a-z-]+\.example$/);
+      if (p.kind === 'employee') expect(p.employee_id, p.account).toMatch(/^SR\d{4}$/);
+    }
+    const ids = people.filter((p) => p.employee_id).map((p) => p.employee_id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(await db.query(`select m.id from members m where (select count(*) from member_departments md where md.member_id = m.id and md.is_primary) <> 1`)).toEqual([]);
+  });
+
+  it('has an outside contact (王总 of 云帆物流) only in the external group, and a restricted-view member outside department groups', async () => {
+    const guest = await one<{ id: string; name: string; kind: string }>(`select id, name, kind from members where account = 'wang.guest'`);
+    expect(guest).toMatchObject({ name: '王总', kind: 'guest' });
+    const groups = await db.query<{ name: string; type: string }>(
+      'select g.name, g.type from group_members gm join groups g on g.id = gm.group_id where gm.member_id = $1',
+      [guest.id],
+    );
+    expect(groups).toEqual([{ name: '星河 × 云帆物流 对接群 Starriver × Yunfan Logistics', type: 'external' }]);
+    expect((await one<{ n: number }>(`select count(*)::int as n from messages where sender_id = $1`, [guest.id])).n).toBeGreaterThan(0);
+    const restricted = await db.query<{ account: string }>(`select account from members where restricted_view`);
+    expect(restricted.length).toBeGreaterThanOrEqual(1);
+    expect(
+      await db.query(`select 1 from group_members gm join groups g on g.id = gm.group_id join members m on m.id = gm.member_id
+                       where g.type = 'department' and (m.restricted_view or m.hidden or m.kind = 'guest')`),
+    ).toEqual([]);
+  });
+
+  it('has a group with an announcement (群公告) posted by one of its admins or its owner', async () => {
+    const g = await one<{ announcement: string; role: string }>(
+      `select g.announcement, gm.role from groups g join group_members gm on gm.group_id = g.id and gm.member_id = g.announcement_by
+        where g.announcement is not null`,
+    );
+    expect(g.announcement).toContain('Muster 2.0');
+    expect(['owner', 'admin']).toContain(g.role);
+  });
+
+  it('writes audit entries through the hash chain, and the chain verifies', async () => {
+    const org = await one<{ id: string }>(`select id from orgs where slug = 'demo'`);
+    const actions = await db.query<{ action: string }>('select distinct action from audit_log where org_id = $1 order by action', [org.id]);
+    expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['org.create', 'org.department.update', 'group.create', 'group.announcement']));
+    expect(await verifyChain(db, org.id)).toMatchObject({ firstBad: null, reason: null });
+  });
+
+  it('is what the department sync would make: a sync right after seeding changes nothing', async () => {
+    const org = await one<{ id: string }>(`select id from orgs where slug = 'demo'`);
+    const before = await one('select (select count(*)::int from messages) as m, (select count(*)::int from group_members) as gm');
+    const report = await db.transaction((tx) => syncDepartmentGroups(tx, new Effects(), org.id));
+    expect(report).toEqual({ created: 0, dissolved: 0, added: 0, removed: 0 });
+    expect(await one('select (select count(*)::int from messages) as m, (select count(*)::int from group_members) as gm')).toEqual(before);
+  });
+
+  it('puts every employee, zhangwei and lina included, in 全员群 All hands with ≥120 messages', async () => {
     const g = await one<{ id: string; type: string; last_seq: number }>('select id, type, last_seq from groups where name = $1', [ALL_HANDS_GROUP_NAME]);
     expect(g.type).toBe('internal');
     expect(g.last_seq).toBeGreaterThanOrEqual(120);
@@ -65,7 +124,8 @@ describe.each(backends)('demo seed on $name', (backend) => {
       'select m.account from group_members gm join members m on m.id = gm.member_id where gm.group_id = $1',
       [g.id],
     );
-    const total = (await one<{ n: number }>('select count(*)::int as n from members')).n;
+    // Every employee; outside contacts (guests) never sit in internal groups.
+    const total = (await one<{ n: number }>(`select count(*)::int as n from members where kind = 'employee'`)).n;
     expect(members).toHaveLength(total);
     expect(members.map((m) => m.account)).toEqual(expect.arrayContaining(['zhangwei', 'lina']));
   });

@@ -13,12 +13,21 @@ import './admin.css';
 
 export type AdminPage = 'chart' | 'members' | 'import' | 'audit' | 'requests';
 
-const PAGES: readonly { id: AdminPage; permission: Permission; label: MessageKey; icon: string }[] = [
-  { id: 'chart', permission: 'org.department.manage', label: 'admin.nav.chart', icon: '🏢' },
-  { id: 'members', permission: 'org.member.manage', label: 'admin.nav.members', icon: '👤' },
-  { id: 'import', permission: 'org.member.import', label: 'admin.nav.import', icon: '⇪' },
-  { id: 'audit', permission: 'org.audit.read', label: 'admin.nav.audit', icon: '📜' },
-  { id: 'requests', permission: 'org.request.decide', label: 'admin.nav.requests', icon: '✔' },
+// Line icons drawn here (emoji are missing from many Linux fonts): 24×24, stroked with currentColor.
+const ICONS: Record<AdminPage, string> = {
+  chart: 'M12 3v5M6 13v-2.5h12V13M4 13h4v4H4zM16 13h4v4h-4zM9 3h6v5H9z',
+  members: 'M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.5a3.5 3.5 0 0 1 0 6.5M18.5 14.5A6.5 6.5 0 0 1 21.5 20',
+  import: 'M12 15V3M7 8l5-5 5 5M4 14v5a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-5',
+  audit: 'M6 3h9l4 4v14H6zM15 3v4h4M9 11h7M9 15h7M9 19h4',
+  requests: 'M9 11l2.5 2.5L16 9M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z',
+};
+
+const PAGES: readonly { id: AdminPage; permission: Permission; label: MessageKey }[] = [
+  { id: 'chart', permission: 'org.department.manage', label: 'admin.nav.chart' },
+  { id: 'members', permission: 'org.member.manage', label: 'admin.nav.members' },
+  { id: 'import', permission: 'org.member.import', label: 'admin.nav.import' },
+  { id: 'audit', permission: 'org.audit.read', label: 'admin.nav.audit' },
+  { id: 'requests', permission: 'org.request.decide', label: 'admin.nav.requests' },
 ];
 
 /**
@@ -78,7 +87,9 @@ export function AdminView() {
                 onClick={() => setChosen(p.id)}
               >
                 <span className="admin-nav-icon" aria-hidden="true">
-                  {p.icon}
+                  <svg viewBox="0 0 24 24">
+                    <path d={ICONS[p.id]} />
+                  </svg>
                 </span>
                 <span>{t(p.label)}</span>
                 {p.id === 'requests' && pending > 0 ? (

@@ -1,14 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { AuditTargetType, type AuditEntry, type AuditFilter } from '@shared/contract';
-import { useT, type MessageKey } from '../../i18n';
+import { useT, type MessageKey, type Translator } from '../../i18n';
 import { Spinner } from '../../components/Spinner';
 import { displayName } from '../../lib/names';
 import { useSignedIn } from '../../app/services';
 import type { AdminChart } from './useAdminChart';
 import { auditFileName, changeLines, EMPTY_AUDIT_FILTER, toAuditFilter, verifyProblem, type AuditFilterForm } from './audit-format';
-import { adminErrorText } from './errors';
 import { adminEn } from './i18n';
-import { downloadText, ErrorNote } from './ui';
+import { downloadText, ErrorNote, errorMsg, type Msg } from './ui';
 
 const PAGE = 50;
 
@@ -21,17 +20,18 @@ type Verify = { state: 'idle' } | { state: 'running' } | { state: 'done'; entrie
 
 /** The hash-chained audit log: filters, a paged table, CSV export, and a chain check. */
 export function AuditPage({ chart }: { chart: AdminChart }) {
-  const { t, te, locale } = useT();
+  const tr = useT();
+  const { t, locale } = tr;
   const { engine } = useSignedIn();
   const [form, setForm] = useState<AuditFilterForm>(EMPTY_AUDIT_FILTER);
   const [applied, setApplied] = useState<AuditFilter>({});
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [hasMore, setHasMore] = useState(false);
   const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  const [formProblem, setFormProblem] = useState<string | null>(null);
+  const [error, setError] = useState<Msg | null>(null);
+  const [formProblem, setFormProblem] = useState(false);
   const [exporting, setExporting] = useState(false);
-  const [exportNote, setExportNote] = useState<string | null>(null);
+  const [exportNote, setExportNote] = useState<Msg | null>(null);
   const [verify, setVerify] = useState<Verify>({ state: 'idle' });
   const call = useRef(0);
 
@@ -42,13 +42,13 @@ export function AuditPage({ chart }: { chart: AdminChart }) {
       return engine.request('audit:list', beforeSeq ? { filter, beforeSeq, limit: PAGE } : { filter, limit: PAGE }).then((r) => {
         if (mine !== call.current) return; // a newer filter was applied meanwhile
         setLoading(false);
-        if (!r.ok) return setError(adminErrorText({ t, te }, r.error));
+        if (!r.ok) return setError(() => errorMsg(r.error));
         setError(null);
         setEntries((cur) => (beforeSeq && cur ? [...cur, ...r.value.entries] : r.value.entries));
         setHasMore(r.value.hasMore);
       });
     },
-    [engine, t, te],
+    [engine],
   );
 
   useEffect(() => {
@@ -58,8 +58,8 @@ export function AuditPage({ chart }: { chart: AdminChart }) {
   const apply = (e: FormEvent) => {
     e.preventDefault();
     const checked = toAuditFilter(form);
-    if (!checked.ok) return setFormProblem(t('admin.audit.badRange'));
-    setFormProblem(null);
+    if (!checked.ok) return setFormProblem(true);
+    setFormProblem(false);
     setLoading(true);
     setApplied(checked.filter);
   };
@@ -69,9 +69,10 @@ export function AuditPage({ chart }: { chart: AdminChart }) {
     setExportNote(null);
     const r = await engine.request('audit:export', { filter: applied });
     setExporting(false);
-    if (!r.ok) return setExportNote(adminErrorText({ t, te }, r.error));
+    if (!r.ok) return setExportNote(() => errorMsg(r.error));
     downloadText(auditFileName(new Date()), r.value.csv);
-    setExportNote(t('admin.audit.exported', { count: r.value.rows }));
+    const rows = r.value.rows;
+    setExportNote(() => (x: Translator) => x.t('admin.audit.exported', { count: rows }));
   };
 
   const runVerify = async () => {
@@ -79,7 +80,7 @@ export function AuditPage({ chart }: { chart: AdminChart }) {
     const r = await engine.request('audit:verify', {});
     if (!r.ok) {
       setVerify({ state: 'idle' });
-      return setError(adminErrorText({ t, te }, r.error));
+      return setError(() => errorMsg(r.error));
     }
     setVerify({ state: 'done', ...r.value });
   };
@@ -121,7 +122,7 @@ export function AuditPage({ chart }: { chart: AdminChart }) {
       ) : null}
       {exportNote ? (
         <p className="muted" role="status" data-testid="admin-audit-export-note">
-          {exportNote}
+          {exportNote(tr)}
         </p>
       ) : null}
       <form className="admin-toolbar admin-audit-filters" onSubmit={apply} aria-label={t('admin.audit.filters')}>
@@ -174,7 +175,7 @@ export function AuditPage({ chart }: { chart: AdminChart }) {
           className="button button-quiet"
           onClick={() => {
             setForm(EMPTY_AUDIT_FILTER);
-            setFormProblem(null);
+            setFormProblem(false);
             setApplied({});
           }}
           disabled={!filtered && form === EMPTY_AUDIT_FILTER}
@@ -182,7 +183,7 @@ export function AuditPage({ chart }: { chart: AdminChart }) {
           {t('admin.audit.reset')}
         </button>
       </form>
-      <ErrorNote text={formProblem ?? error} testId="admin-audit-error" />
+      <ErrorNote text={formProblem ? t('admin.audit.badRange') : (error?.(tr) ?? null)} testId="admin-audit-error" />
       {entries === null ? (
         loading ? (
           <div className="admin-loading" role="status">

@@ -19,7 +19,7 @@ import { useSignedIn } from '../../app/services';
 import type { AdminChart } from './useAdminChart';
 import { createdAccountsCsv, planBatches, runImport, summarize, type ImportProgress } from './import-run';
 import { adminErrorText, importRowErrorText } from './errors';
-import { CopyButton, downloadText, ErrorNote } from './ui';
+import { CopyButton, downloadText, ErrorNote, type Msg } from './ui';
 
 interface Loaded {
   fileName: string;
@@ -30,7 +30,7 @@ interface Loaded {
 }
 
 type Stage =
-  | { kind: 'pick'; fileProblem: string | null }
+  | { kind: 'pick'; fileProblem: Msg | null }
   | { kind: 'reading' }
   | { kind: 'preview'; loaded: Loaded }
   | { kind: 'importing' | 'done'; loaded: Loaded; progress: ImportProgress };
@@ -44,14 +44,16 @@ const PREVIEW_ROWS = 100;
  * errors, which batches landed, and the created accounts with their one-time passwords.
  */
 export function ImportPage({ chart }: { chart: AdminChart }) {
-  const { t, te } = useT();
+  const tr = useT();
+  const { t, te } = tr;
   const { engine } = useSignedIn();
   const [stage, setStage] = useState<Stage>({ kind: 'pick', fileProblem: null });
   const [dragging, setDragging] = useState(false);
   const stopRef = useRef(false);
   const inputRef = useRef<HTMLInputElement>(null);
 
-  const problemText = (p: MemberCsvProblem): string => {
+  const problemText = (p: MemberCsvProblem): Msg => (x) => {
+    const t = x.t;
     switch (p.code) {
       case 'empty':
         return t('admin.import.problem.empty');
@@ -68,24 +70,24 @@ export function ImportPage({ chart }: { chart: AdminChart }) {
 
   const load = async (file: File) => {
     if (file.size > IMPORT_FILE_MAX_BYTES) {
-      return setStage({ kind: 'pick', fileProblem: t('admin.import.problem.tooBig', { max: Math.round(IMPORT_FILE_MAX_BYTES / 1024 / 1024) }) });
+      return setStage({ kind: 'pick', fileProblem: (x) => x.t('admin.import.problem.tooBig', { max: Math.round(IMPORT_FILE_MAX_BYTES / 1024 / 1024) }) });
     }
     setStage({ kind: 'reading' });
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await file.arrayBuffer());
     } catch {
-      return setStage({ kind: 'pick', fileProblem: t('admin.import.problem.unreadable') });
+      return setStage({ kind: 'pick', fileProblem: (x) => x.t('admin.import.problem.unreadable') });
     }
     const encoding = detectCsvEncoding(bytes).encoding;
     let parsed;
     try {
       parsed = parseMemberCsv(decodeCsvBytes(bytes));
     } catch {
-      return setStage({ kind: 'pick', fileProblem: t('admin.import.problem.unreadable') });
+      return setStage({ kind: 'pick', fileProblem: (x) => x.t('admin.import.problem.unreadable') });
     }
     if (!parsed.ok) return setStage({ kind: 'pick', fileProblem: problemText(parsed.problem) });
-    if (parsed.rows.length === 0 && parsed.errors.length === 0) return setStage({ kind: 'pick', fileProblem: t('admin.import.problem.noRows') });
+    if (parsed.rows.length === 0 && parsed.errors.length === 0) return setStage({ kind: 'pick', fileProblem: (x) => x.t('admin.import.problem.noRows') });
     const problems = [...parsed.errors, ...validateImportRows(parsed.rows)].sort((a, b) => a.line - b.line);
     setStage({ kind: 'preview', loaded: { fileName: file.name, encoding, rows: parsed.rows, problems } });
   };
@@ -165,7 +167,7 @@ export function ImportPage({ chart }: { chart: AdminChart }) {
               </>
             )}
           </label>
-          <ErrorNote text={stage.kind === 'pick' ? stage.fileProblem : null} testId="admin-import-file-problem" />
+          <ErrorNote text={stage.kind === 'pick' ? (stage.fileProblem?.(tr) ?? null) : null} testId="admin-import-file-problem" />
         </>
       ) : null}
       {stage.kind === 'preview' ? <Preview loaded={stage.loaded} onCancel={reset} onImport={() => void start(stage.loaded)} /> : null}

@@ -7,8 +7,8 @@ import { displayName } from '../../lib/names';
 import { useSignedIn } from '../../app/services';
 import { buildTree, departmentName, visibleRows } from './tree';
 import { formFromMember, planCreate, planEdit, type FieldProblems, type MemberFormValues } from './member-form';
-import { adminErrorText, errorField, fieldHint, fieldLabel } from './errors';
-import { Dialog, ErrorNote } from './ui';
+import { errorField, fieldHint, fieldLabel } from './errors';
+import { Dialog, ErrorNote, errorMsg, type Msg } from './ui';
 
 export interface MemberSaved {
   member: DirectoryMember;
@@ -25,11 +25,12 @@ export function MemberDialog(props: {
   onClose(): void;
   onDone(result: MemberSaved): Promise<void>;
 }) {
-  const { t, te, locale } = useT();
+  const tr = useT();
+  const { t, locale } = tr;
   const { engine } = useSignedIn();
   const [v, setV] = useState<MemberFormValues>(() => formFromMember(props.member, props.defaultDepartmentId));
   const [problems, setProblems] = useState<FieldProblems>({});
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Msg | null>(null);
   const [busy, setBusy] = useState(false);
   const deptRows = useMemo(() => visibleRows(buildTree(props.departments), new Set()), [props.departments]);
   const editing = props.member !== null;
@@ -61,7 +62,7 @@ export function MemberDialog(props: {
       if (!r.ok) {
         const field = errorField(r.error);
         if (field) setProblems({ [field]: r.error.message });
-        return setError(adminErrorText({ t, te }, r.error));
+        return setError(() => errorMsg(r.error));
       }
       return props.onDone({ member: r.value.member, initialPassword: r.value.initialPassword });
     }
@@ -86,7 +87,7 @@ export function MemberDialog(props: {
         setBusy(false);
         const field = errorField(r.error);
         if (field) setProblems({ [field]: r.error.message });
-        return setError(adminErrorText({ t, te }, r.error));
+        return setError(() => errorMsg(r.error));
       }
       latest = r.value.member;
     }
@@ -203,7 +204,7 @@ export function MemberDialog(props: {
           </fieldset>
         </div>
         <div className="admin-form-footer">
-          <ErrorNote text={error ?? (Object.keys(problems).length ? t('admin.members.fixFields') : null)} testId="admin-member-error" />
+          <ErrorNote text={error?.(tr) ?? (Object.keys(problems).length ? t('admin.members.fixFields') : null)} testId="admin-member-error" />
           <div className="admin-dialog-actions">
             <button type="button" className="button" onClick={props.onClose} disabled={busy}>
               {t('admin.cancel')}

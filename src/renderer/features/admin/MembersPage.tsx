@@ -1,14 +1,13 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { DirectoryMember } from '@shared/contract';
-import { useT, type MessageKey } from '../../i18n';
+import { useT, type MessageKey, type Translator } from '../../i18n';
 import { Spinner } from '../../components/Spinner';
 import { displayName } from '../../lib/names';
 import { useSignedIn } from '../../app/services';
 import type { AdminChart } from './useAdminChart';
 import { buildTree, departmentName, departmentPath, visibleRows } from './tree';
 import { EMPTY_MEMBER_FILTER, filterMembers, type MemberFilter } from './members-filter';
-import { adminErrorText } from './errors';
-import { CopyButton, Dialog, ErrorNote } from './ui';
+import { CopyButton, Dialog, ErrorNote, errorMsg, type Msg } from './ui';
 import { MemberDialog } from './MemberDialog';
 
 /** Rows rendered at once; "show more" adds this many (keeps a 10,000-member org responsive). */
@@ -22,13 +21,14 @@ type DialogState =
   | null;
 
 export function MembersPage({ chart }: { chart: AdminChart }) {
-  const { t, te, locale } = useT();
+  const tr = useT();
+  const { t, te, locale } = tr;
   const { engine, profile } = useSignedIn();
   const [filter, setFilter] = useState<MemberFilter>(EMPTY_MEMBER_FILTER);
   const query = useDeferredValue(filter.query);
   const [limit, setLimit] = useState(PAGE_ROWS);
   const [dialog, setDialog] = useState<DialogState>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Msg | null>(null);
   const { departments, members } = chart;
 
   const rows = useMemo(
@@ -108,7 +108,7 @@ export function MembersPage({ chart }: { chart: AdminChart }) {
       </div>
       {notice ? (
         <p className="admin-notice" role="status" data-testid="admin-members-notice">
-          {notice}
+          {notice(tr)}
         </p>
       ) : null}
       {rows.length === 0 ? (
@@ -208,7 +208,7 @@ export function MembersPage({ chart }: { chart: AdminChart }) {
             if (result.initialPassword) setDialog({ kind: 'password', member: result.member, password: result.initialPassword });
             else {
               setDialog(null);
-              setNotice(t('admin.members.saved', { name: displayName(result.member, locale) }));
+              setNotice(() => (x: Translator) => x.t('admin.members.saved', { name: displayName(result.member, x.locale) }));
             }
           }}
         />
@@ -220,10 +220,11 @@ export function MembersPage({ chart }: { chart: AdminChart }) {
           onClose={() => setDialog(null)}
           onConfirm={async () => {
             const r = await engine.request('org:member:offboard', { id: dialog.member.id });
-            if (!r.ok) return adminErrorText({ t, te }, r.error);
+            if (!r.ok) return errorMsg(r.error);
             await chart.refresh();
             setDialog(null);
-            setNotice(t('admin.members.offboarded', { name: displayName(dialog.member, locale), count: r.value.groupsLeft }));
+            const left = r.value.groupsLeft;
+            setNotice(() => (x: Translator) => x.t('admin.members.offboarded', { name: displayName(dialog.member, x.locale), count: left }));
             return null;
           }}
         />
@@ -258,10 +259,11 @@ function PasswordDialog({ member, password, onClose }: { member: DirectoryMember
   );
 }
 
-function OffboardDialog({ member, onClose, onConfirm }: { member: DirectoryMember; onClose(): void; onConfirm(): Promise<string | null> }) {
-  const { t, locale } = useT();
+function OffboardDialog({ member, onClose, onConfirm }: { member: DirectoryMember; onClose(): void; onConfirm(): Promise<Msg | null> }) {
+  const tr = useT();
+  const { t, locale } = tr;
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Msg | null>(null);
   const name = displayName(member, locale);
   return (
     <Dialog title={t('admin.members.offboardTitle', { name })} testId="admin-offboard-dialog" onClose={onClose} busy={busy}>
@@ -272,7 +274,7 @@ function OffboardDialog({ member, onClose, onConfirm }: { member: DirectoryMembe
         <li>{t('admin.members.offboardKept')}</li>
         <li>{t('admin.members.offboardFinal')}</li>
       </ul>
-      <ErrorNote text={error} testId="admin-offboard-error" />
+      <ErrorNote text={error?.(tr) ?? null} testId="admin-offboard-error" />
       <div className="admin-dialog-actions">
         <button type="button" className="button" onClick={onClose} disabled={busy} autoFocus>
           {t('admin.cancel')}
@@ -286,7 +288,7 @@ function OffboardDialog({ member, onClose, onConfirm }: { member: DirectoryMembe
             setBusy(true);
             void onConfirm().then((e) => {
               setBusy(false);
-              setError(e);
+              setError(() => e);
             });
           }}
         >

@@ -7,8 +7,7 @@ import { displayName } from '../../lib/names';
 import { useSignedIn } from '../../app/services';
 import type { AdminChart } from './useAdminChart';
 import { buildTree, departmentName, departmentPath, memberCounts, parentChoices, reorderPayload, subtreeIds, visibleRows } from './tree';
-import { adminErrorText } from './errors';
-import { Dialog, ErrorNote } from './ui';
+import { Dialog, ErrorNote, errorMsg, type Msg } from './ui';
 
 type DialogState =
   | { kind: 'create'; parent: Department }
@@ -20,15 +19,16 @@ type DialogState =
 
 /** Org chart admin: the department tree on the left, the selected department and its actions on the right. */
 export function OrgChartPage({ chart }: { chart: AdminChart }) {
-  const { t, te, locale } = useT();
+  const tr = useT();
+  const { t, te, locale } = tr;
   const { engine } = useSignedIn();
   const { departments, members } = chart;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [dialog, setDialog] = useState<DialogState>(null);
-  const [actionError, setActionError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<Msg | null>(null);
   const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Msg | null>(null);
   const treeRef = useRef<HTMLUListElement>(null);
 
   const tree = useMemo(() => buildTree(departments ?? []), [departments]);
@@ -85,17 +85,17 @@ export function OrgChartPage({ chart }: { chart: AdminChart }) {
     if (handled) e.preventDefault();
   };
 
-  const run = async <T,>(work: () => Promise<Result<T>>, done?: string): Promise<Result<T>> => {
+  const run = async <T,>(work: () => Promise<Result<T>>, done?: Msg): Promise<Result<T>> => {
     setBusy(true);
     setActionError(null);
     const r = await work();
     setBusy(false);
     if (!r.ok) {
-      setActionError(adminErrorText({ t, te }, r.error));
+      setActionError(() => errorMsg(r.error));
       return r;
     }
     setDialog(null);
-    if (done) setNotice(done);
+    if (done) setNotice(() => done);
     await chart.refresh();
     return r;
   };
@@ -164,7 +164,7 @@ export function OrgChartPage({ chart }: { chart: AdminChart }) {
       <div className="admin-chart-detail" data-testid="admin-dept-detail">
         {notice ? (
           <p className="admin-notice" role="status" data-testid="admin-chart-notice">
-            {notice}
+            {notice(tr)}
           </p>
         ) : null}
         {selected ? (
@@ -216,7 +216,7 @@ export function OrgChartPage({ chart }: { chart: AdminChart }) {
               ) : null}
               {busy ? <Spinner /> : null}
             </div>
-            {!dialog ? <ErrorNote text={actionError} testId="admin-chart-error" /> : null}
+            {!dialog ? <ErrorNote text={actionError?.(tr) ?? null} testId="admin-chart-error" /> : null}
             <h3 className="admin-subheading">{t('admin.chart.directMembers')}</h3>
             {directMembers.length === 0 ? (
               <p className="muted" data-testid="admin-dept-empty">
@@ -242,7 +242,7 @@ export function OrgChartPage({ chart }: { chart: AdminChart }) {
         <NameDialog
           dialog={dialog}
           busy={busy}
-          error={actionError}
+          error={actionError?.(tr) ?? null}
           onClose={() => {
             setDialog(null);
             setActionError(null);
@@ -250,10 +250,10 @@ export function OrgChartPage({ chart }: { chart: AdminChart }) {
           onSubmit={(name, nameEn) =>
             void (async () => {
               if (dialog.kind === 'create') {
-                const r = await run(() => engine.request('org:department:create', { parentId: dialog.parent.id, name, nameEn }), t('admin.chart.created', { name }));
+                const r = await run(() => engine.request('org:department:create', { parentId: dialog.parent.id, name, nameEn }), (x) => x.t('admin.chart.created', { name }));
                 if (r.ok) setSelectedId(r.value.department.id);
               } else {
-                await run(() => engine.request('org:department:update', { id: dialog.dept.id, name, nameEn }), t('admin.chart.renamed', { name }));
+                await run(() => engine.request('org:department:update', { id: dialog.dept.id, name, nameEn }), (x) => x.t('admin.chart.renamed', { name }));
               }
             })()
           }
@@ -264,13 +264,13 @@ export function OrgChartPage({ chart }: { chart: AdminChart }) {
           dept={dialog.dept}
           departments={departments}
           busy={busy}
-          error={actionError}
+          error={actionError?.(tr) ?? null}
           onClose={() => {
             setDialog(null);
             setActionError(null);
           }}
           onSubmit={(parentId) =>
-            void run(() => engine.request('org:department:move', { id: dialog.dept.id, parentId }), t('admin.chart.moved', { name: departmentName(dialog.dept, locale) }))
+            void run(() => engine.request('org:department:move', { id: dialog.dept.id, parentId }), (x) => x.t('admin.chart.moved', { name: departmentName(dialog.dept, x.locale) }))
           }
         />
       ) : null}
@@ -279,12 +279,12 @@ export function OrgChartPage({ chart }: { chart: AdminChart }) {
           dept={dialog.dept}
           members={members}
           busy={busy}
-          error={actionError}
+          error={actionError?.(tr) ?? null}
           onClose={() => {
             setDialog(null);
             setActionError(null);
           }}
-          onSubmit={(headId) => void run(() => engine.request('org:department:update', { id: dialog.dept.id, headId }), t('admin.chart.headSet'))}
+          onSubmit={(headId) => void run(() => engine.request('org:department:update', { id: dialog.dept.id, headId }), (x) => x.t('admin.chart.headSet'))}
         />
       ) : null}
       {dialog?.kind === 'delete' ? (
@@ -293,18 +293,17 @@ export function OrgChartPage({ chart }: { chart: AdminChart }) {
           departments={departments}
           members={members}
           busy={busy}
-          error={actionError}
+          error={actionError?.(tr) ?? null}
           onClose={() => {
             setDialog(null);
             setActionError(null);
           }}
           onSubmit={(moveMembersTo) =>
             void (async () => {
-              const name = departmentName(dialog.dept, locale);
               const parent = dialog.dept.parentId;
               const r = await run(
                 () => engine.request('org:department:delete', moveMembersTo ? { id: dialog.dept.id, moveMembersTo } : { id: dialog.dept.id }),
-                t('admin.chart.deleted', { name }),
+                (x) => x.t('admin.chart.deleted', { name: departmentName(dialog.dept, x.locale) }),
               );
               if (r.ok) setSelectedId(parent);
             })()
@@ -326,12 +325,12 @@ function NameDialog(props: {
   const initial = props.dialog.kind === 'rename' ? props.dialog.dept : null;
   const [name, setName] = useState(initial?.name ?? '');
   const [nameEn, setNameEn] = useState(initial?.nameEn ?? '');
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<'required' | 'tooLong' | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!name.trim()) return setProblem(t('admin.chart.nameRequired'));
+    if (!name.trim()) return setProblem('required');
     if ([...name.trim()].length > DEPARTMENT_NAME_MAX_CHARS || [...nameEn.trim()].length > DEPARTMENT_NAME_MAX_CHARS) {
-      return setProblem(t('admin.chart.nameTooLong', { max: DEPARTMENT_NAME_MAX_CHARS }));
+      return setProblem('tooLong');
     }
     setProblem(null);
     props.onSubmit(name.trim(), nameEn.trim() || null);
@@ -351,7 +350,10 @@ function NameDialog(props: {
           <span>{t('admin.chart.nameEn')}</span>
           <input value={nameEn} onChange={(e) => setNameEn(e.target.value)} data-testid="admin-dept-name-en" maxLength={DEPARTMENT_NAME_MAX_CHARS * 2} />
         </label>
-        <ErrorNote text={problem ?? props.error} testId="admin-dept-dialog-error" />
+        <ErrorNote
+          text={problem === 'required' ? t('admin.chart.nameRequired') : problem === 'tooLong' ? t('admin.chart.nameTooLong', { max: DEPARTMENT_NAME_MAX_CHARS }) : props.error}
+          testId="admin-dept-dialog-error"
+        />
         <div className="admin-dialog-actions">
           <button type="button" className="button" onClick={props.onClose} disabled={props.busy}>
             {t('admin.cancel')}

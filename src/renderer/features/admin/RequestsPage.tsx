@@ -1,21 +1,22 @@
 import { useMemo, useState } from 'react';
 import type { ExternalGroupRequest } from '@shared/contract';
-import { useT, type MessageKey } from '../../i18n';
+import { useT, type MessageKey, type Translator } from '../../i18n';
 import { Spinner } from '../../components/Spinner';
 import { displayName } from '../../lib/names';
 import { useSignedIn } from '../../app/services';
 import type { AdminChart } from './useAdminChart';
 import type { RequestsState } from './useRequests';
 import { adminErrorText } from './errors';
-import { ErrorNote } from './ui';
+import { ErrorNote, errorMsg, type Msg } from './ui';
 
 /** External-group requests from department heads, waiting for a super admin's decision. */
 export function RequestsPage({ chart, requests }: { chart: AdminChart; requests: RequestsState }) {
-  const { t, te, tp, locale } = useT();
+  const tr = useT();
+  const { t, tp, locale } = tr;
   const { engine } = useSignedIn();
   const [deciding, setDeciding] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<Msg | null>(null);
+  const [notice, setNotice] = useState<Msg | null>(null);
   const byId = useMemo(() => new Map((chart.members ?? []).map((m) => [m.id, m])), [chart.members]);
   const fmt = useMemo(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }), [locale]);
 
@@ -24,8 +25,8 @@ export function RequestsPage({ chart, requests }: { chart: AdminChart; requests:
     setError(null);
     const r = await engine.request('org:requests:decide', { id: req.id, approve });
     setDeciding(null);
-    if (!r.ok) return setError(adminErrorText({ t, te }, r.error));
-    setNotice(approve ? t('admin.requests.approved', { name: req.name }) : t('admin.requests.rejected', { name: req.name }));
+    if (!r.ok) return setError(() => errorMsg(r.error));
+    setNotice(() => (x: Translator) => x.t(approve ? 'admin.requests.approved' : 'admin.requests.rejected', { name: req.name }));
     await requests.refresh();
   };
 
@@ -57,10 +58,10 @@ export function RequestsPage({ chart, requests }: { chart: AdminChart; requests:
       <p className="muted admin-hint">{t('admin.requests.intro')}</p>
       {notice ? (
         <p className="admin-notice" role="status">
-          {notice}
+          {notice(tr)}
         </p>
       ) : null}
-      <ErrorNote text={error ?? (requests.error ? adminErrorText({ t, te }, requests.error) : null)} testId="admin-requests-error" />
+      <ErrorNote text={error?.(tr) ?? (requests.error ? adminErrorText(tr, requests.error) : null)} testId="admin-requests-error" />
       {requests.requests === null ? (
         requests.error ? null : (
           <div className="admin-loading" role="status">

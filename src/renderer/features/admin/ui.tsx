@@ -1,5 +1,18 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { useT } from '../../i18n';
+import type { AppError } from '@shared/contract';
+import { useT, type Translator } from '../../i18n';
+import { adminErrorText } from './errors';
+
+/**
+ * A message kept in state as a function of the translator, not as text: switching the language
+ * re-renders notices and errors already on screen in the new language.
+ */
+export type Msg = (tr: Translator) => string;
+export const errorMsg =
+  (error: Pick<AppError, 'code' | 'details'>): Msg =>
+  (tr) =>
+    adminErrorText(tr, error);
+
 
 /**
  * Small pieces the admin pages share: a modal dialog (native <dialog>: focus stays inside, Esc

@@ -74,7 +74,20 @@ export function PeoplePicker({ selected, onChange, blockedReason, alreadyIn, hid
   const picked = selected.map((id) => index.people.get(id)).filter((p): p is DirectoryMember => p !== undefined);
 
   return (
-    <div className="picker" data-testid="people-picker">
+    <div
+      className="picker"
+      data-testid="people-picker"
+      onKeyDown={(e) => {
+        // The picker sits inside forms (create group): Enter here picks, it never submits the form.
+        if (e.key !== 'Enter' || !(e.target instanceof HTMLInputElement)) return;
+        e.preventDefault();
+        if (e.target.type === 'checkbox') e.target.click();
+        else if (e.target.type === 'search') {
+          const first = people.find((p) => !alreadyIn?.has(p.id) && !selectedSet.has(p.id) && (blockedReason?.(p) ?? null) === null);
+          if (first) toggle(first.id, true);
+        }
+      }}
+    >
       <div className="picker-browse">
         <div className="search-box">
           <span className="search-icon" aria-hidden="true" />

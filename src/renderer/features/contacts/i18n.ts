@@ -8,7 +8,7 @@ export const contactsEn = {
   'contacts.noChartOffline': 'The org chart appears here once you’re online. Check your connection.',
   'contacts.chartFailed': 'Couldn’t load the org chart. {reason}',
   'contacts.emptyChart': 'No departments yet. An administrator builds the org chart under Admin.',
-  'contacts.searchPlaceholder': 'Search by name, English name or account',
+  'contacts.searchPlaceholder': 'Search name or account',
   'contacts.searchResults': 'Search results',
   'contacts.orgChart': 'Org chart',
   'contacts.myGroups': 'My groups',

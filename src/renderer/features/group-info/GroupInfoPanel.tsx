@@ -214,7 +214,10 @@ function PanelBody({ detail, facts, busy, act, onConfirm, onAdd }: BodyProps) {
   const { profile } = useSignedIn();
   const may = (p: Permission, targetRole?: GroupMemberInfo['role']) => can(p, { ...facts, targetRole });
   const isOwner = facts.groupRole === 'owner';
-  const canDissolve = may('group.dissolve') || may('group.dissolve.force');
+  // A department group's membership follows the org chart: nobody adds, removes or dissolves by hand
+  // until its sync is closed (the server refuses with reason department_group).
+  const synced = detail.type === 'department' && detail.departmentId !== null;
+  const canDissolve = !synced && (may('group.dissolve') || may('group.dissolve.force'));
 
   return (
     <div className="group-info-body">
@@ -225,14 +228,19 @@ function PanelBody({ detail, facts, busy, act, onConfirm, onAdd }: BodyProps) {
           <h3 id="gi-members" className="info-section-title">
             {t('groupInfo.members')} <span className="muted">· {detail.memberCount}</span>
           </h3>
-          {may('group.member.add') ? (
+          {may('group.member.add') && !synced ? (
             <button type="button" className="button button-link" onClick={onAdd} data-testid="group-info-add">
               {t('groupInfo.add')}
             </button>
           ) : null}
         </div>
         <CapLine detail={detail} canUpgrade={may('group.cap.upgrade')} busy={busy} act={act} />
-        <MemberList detail={detail} may={may} myId={profile.member.id} act={act} onConfirm={onConfirm} busy={busy} />
+        {synced ? (
+          <p className="muted info-hint" data-testid="group-info-synced">
+            {t('groupInfo.syncedNote')}
+          </p>
+        ) : null}
+        <MemberList detail={detail} synced={synced} may={may} myId={profile.member.id} act={act} onConfirm={onConfirm} busy={busy} />
       </section>
 
       <AnnouncementSection detail={detail} canEdit={may('group.announcement')} busy={busy} act={act} />
@@ -393,6 +401,7 @@ function CapLine({ detail, canUpgrade, busy, act }: { detail: GroupDetail; canUp
 
 function MemberList(props: {
   detail: GroupDetail;
+  synced: boolean;
   may(p: Permission, targetRole?: GroupMemberInfo['role']): boolean;
   myId: string;
   busy: string | null;
@@ -449,7 +458,7 @@ function MemberList(props: {
                 run: () => void act('mute', 'groups:muteMember', { groupId: detail.id, memberId: m.id, muted: !m.muted }),
               });
             }
-            if (may('group.member.remove', m.role)) actions.push({ key: 'remove', label: t('groupInfo.remove'), danger: true, run: () => props.onConfirm({ kind: 'remove', member: m }) });
+            if (!props.synced && may('group.member.remove', m.role)) actions.push({ key: 'remove', label: t('groupInfo.remove'), danger: true, run: () => props.onConfirm({ kind: 'remove', member: m }) });
           }
           const open = menuFor === m.id;
           return (
