@@ -123,6 +123,19 @@ describe('admin pages', () => {
     await page.getByTestId('admin-member-dept-filter').selectOption('');
   });
 
+  it('editing one field keeps the others (title changed, mobile and English name kept)', async () => {
+    await memberRow(`qa.${stamp}`).getByTestId('admin-member-edit').click();
+    expect(await page.getByTestId('admin-member-account').isDisabled()).toBe(true);
+    await page.getByTestId('admin-member-title').fill('测试工程师 QA Engineer');
+    await page.getByTestId('admin-member-save').click();
+    await page.getByTestId('admin-member-dialog').waitFor({ state: 'detached', timeout: 15_000 });
+    await expect.poll(() => memberRow(`qa.${stamp}`).textContent(), { timeout: 15_000 }).toContain('测试工程师 QA Engineer');
+    await page.getByTestId('admin-member-search').fill('13912345678');
+    await expect.poll(() => page.getByTestId('admin-member-row').count()).toBe(1);
+    expect(await memberRow(`qa.${stamp}`).textContent()).toContain(`Zhou QA ${stamp}`);
+    await page.getByTestId('admin-member-search').fill('');
+  });
+
   it('the same account again is refused with a message about the account', async () => {
     await page.getByTestId('admin-member-new').click();
     await page.getByTestId('admin-member-account').fill(`qa.${stamp}`);
@@ -198,8 +211,26 @@ describe('admin pages', () => {
     await memberRow(`i${stamp}1`.toLowerCase()).waitFor({ timeout: 15_000 });
   });
 
+  it('a file Excel saved as GBK (Chinese Windows) is read correctly and imports', async () => {
+    await nav('import').click();
+    // Header by its English aliases; 王五 in GBK is CD F5 CE E5 (invalid as UTF-8).
+    const bytes = Buffer.concat([
+      Buffer.from(`employee id,name,department\r\nG${stamp},`, 'latin1'),
+      Buffer.from([0xcd, 0xf5, 0xce, 0xe5]),
+      Buffer.from(`,R&D Center/${deptNameEn}\r\n`, 'latin1'),
+    ]);
+    await page.getByTestId('admin-import-file').setInputFiles({ name: 'gbk.csv', mimeType: 'text/csv', buffer: bytes });
+    await page.getByTestId('admin-import-ready').waitFor();
+    expect(await page.getByTestId('admin-import-summary').textContent()).toContain('GB18030 / GBK');
+    expect(await page.getByTestId('admin-import-preview-row').textContent()).toContain('王五');
+    await page.getByTestId('admin-import-start').click();
+    await page.getByTestId('admin-import-result').waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid="admin-import-created-row"]').textContent()).toContain('王五');
+  });
+
   it('offboarding asks for confirmation and says what happens', async () => {
     const account = `i${stamp}2`.toLowerCase();
+    await nav('members').click();
     await memberRow(account).getByTestId('admin-member-offboard').click();
     const dialog = page.getByTestId('admin-offboard-dialog');
     expect(await dialog.textContent()).toMatch(/signed out everywhere.*removed from every group.*messages they wrote are kept/s);
@@ -267,5 +298,19 @@ describe('admin pages', () => {
     await shot('17-requests-zh');
     await page.getByTestId('locale-switch').selectOption('en');
     await shot('18-requests-en');
+  });
+  it('deleting a department with members moves them first, as chosen', async () => {
+    await nav('chart').click();
+    await treeItem(deptName).click();
+    await page.getByTestId('admin-dept-delete').click();
+    const dialog = page.getByTestId('admin-delete-dialog');
+    expect(await dialog.textContent()).toMatch(/3 member\(s\)/);
+    const qa = await page.getByTestId('admin-delete-move-to').locator('option', { hasText: /^\s*QA$/ }).getAttribute('value');
+    await page.getByTestId('admin-delete-move-to').selectOption(qa!);
+    await shot('19-delete-en');
+    await page.getByTestId('admin-delete-confirm').click();
+    await treeItem(deptName).waitFor({ state: 'detached', timeout: 15_000 });
+    await nav('members').click();
+    await expect.poll(() => memberRow(`qa.${stamp}`).textContent(), { timeout: 15_000 }).toContain('R&D Center / QA');
   });
 });

@@ -329,6 +329,32 @@ describe('group pushes', () => {
   });
 });
 
+describe('requests', () => {
+  it('tells the requester when a super admin decides their external group, and no one else', async () => {
+    const { socket, engine } = setup();
+    const decided: string[] = [];
+    engine.onRequestDecided((r) => decided.push(`${r.name}:${r.status}`));
+    engine.start();
+    socket.serverConnect();
+    const request = (requesterId: string, status: 'pending' | 'approved' | 'rejected') => ({
+      id: crypto.randomUUID(),
+      requester: { id: requesterId, name: '李娜', nameEn: 'Li Na' },
+      name: `对接群 ${status}`,
+      memberIds: [],
+      status,
+      createdAt: now(),
+      decidedAt: status === 'pending' ? null : now(),
+      groupId: status === 'approved' ? crypto.randomUUID() : null,
+    });
+    socket.push('org:request', request(me.id, 'pending')); // our own, still pending: nothing to say
+    socket.push('org:request', request(crypto.randomUUID(), 'approved')); // someone else's (we are a super admin)
+    socket.push('org:request', request(me.id, 'rejected'));
+    socket.push('org:request', request(me.id, 'approved'));
+    await eventually(() => decided.length === 2);
+    expect(decided).toEqual(['对接群 rejected:rejected', '对接群 approved:approved']);
+  });
+});
+
 describe('the cache schema', () => {
   it('version 2 opens a version-1 cache without losing its groups or messages', async () => {
     const name = `muster-${crypto.randomUUID()}`;

@@ -1,7 +1,7 @@
 import { useT } from '../i18n';
 import { Avatar } from '../components/Avatar';
 import { Spinner } from '../components/Spinner';
-import { CreateGroupDialog, GroupList, RemovalNotice, useGroupRemovalWatcher } from '../features/groups';
+import { CreateGroupDialog, DecisionNotice, GroupList, RemovalNotice, useGroupRemovalWatcher } from '../features/groups';
 import { ChatEmpty, ChatView } from '../features/chat';
 import { ContactsView } from '../features/contacts';
 import { AdminView } from '../features/admin';
@@ -84,6 +84,7 @@ export function AppShell() {
               <GroupList />
             </aside>
             <section className="pane">
+              <DecisionNotice />
               {selected ? (
                 <ChatView key={selected} groupId={selected} />
               ) : (

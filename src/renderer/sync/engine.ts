@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { HANDSHAKE_ERRORS, err, ok, socketPushes, type AccessToken, type AppError, type GroupDetail, type Message, type RemovalReason, type Result } from '@shared/contract';
+import { HANDSHAKE_ERRORS, err, ok, socketPushes, type AccessToken, type AppError, type ExternalGroupRequest, type GroupDetail, type Message, type RemovalReason, type Result } from '@shared/contract';
 import {
   addGroupSummary,
   applyGroupRead,
@@ -82,6 +82,7 @@ export class SyncEngine {
   private chartFetch: Promise<AppError | null> | null = null;
   private chartAgain = false;
   private readonly removalListeners = new Set<(removal: GroupRemoval) => void>();
+  private readonly decisionListeners = new Set<(request: ExternalGroupRequest) => void>();
   /** Groups whose info panel is open (count of watchers): their detail is kept fresh. */
   private readonly watchedDetails = new Map<string, number>();
   private readonly detailFetches = new Map<string, Promise<Result<GroupDetail>>>();
@@ -120,6 +121,7 @@ export class SyncEngine {
     this.listen('group:updated', (payload) => void this.onGroupUpdated(payload));
     this.listen('group:members', (payload) => void this.onGroupMembers(payload));
     this.listen('org:changed', (payload) => void this.onOrgChanged(payload));
+    this.listen('org:request', (payload) => this.onOrgRequest(payload));
     this.listen('auth:expired', () => {
       // The server closes this socket next; the reconnect must not reuse the expired token.
       this.forceRefreshNext = true;
@@ -181,6 +183,12 @@ export class SyncEngine {
   onGroupRemoval(listener: (removal: GroupRemoval) => void): () => void {
     this.removalListeners.add(listener);
     return () => this.removalListeners.delete(listener);
+  }
+
+  /** Calls back when a super admin decided one of this member's requests (an external group). */
+  onRequestDecided(listener: (request: ExternalGroupRequest) => void): () => void {
+    this.decisionListeners.add(listener);
+    return () => this.decisionListeners.delete(listener);
   }
 
   /**
@@ -496,6 +504,21 @@ export class SyncEngine {
       await applyMembersChange(this.deps.db, parsed.data, this.deps.me.id);
     } catch (e) {
       this.log('applying a group:members push failed', e);
+    }
+  }
+
+  /** Super admins get every pending request (their admin pages list them); the requester hears the decision. */
+  private onOrgRequest(payload: unknown): void {
+    const parsed = socketPushes['org:request'].safeParse(payload);
+    if (!parsed.success) return this.log('ignored a malformed org:request push');
+    const request = parsed.data;
+    if (request.requester.id !== this.deps.me.id || request.status === 'pending') return;
+    for (const l of [...this.decisionListeners]) {
+      try {
+        l(request);
+      } catch (e) {
+        this.log('a request decision listener failed', e);
+      }
     }
   }
 

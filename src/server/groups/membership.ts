@@ -295,9 +295,12 @@ export const addMemberships = async (
     });
   }
   effects.add(async ({ db, pushes }) => {
+    // Every newcomer sees the same summary (role member, nothing read yet): one query, one push to all.
     for (const id of added) {
       const [summary] = await listSummaries(db, id, group.id);
-      if (summary) pushes.toMember(id, 'group:added', summary);
+      if (!summary) continue; // already gone again (a later change tells them)
+      pushes.toMembers(added, 'group:added', summary);
+      break;
     }
     const infos = await memberInfos(db, group.id, added);
     pushes.toGroup(group.id, 'group:members', { groupId: group.id, added: infos, removed: [], changed: [] });

@@ -225,7 +225,7 @@ export function AuditPage({ chart }: { chart: AdminChart }) {
                     <ul className="admin-changes">
                       {changeLines(e).slice(0, 8).map((c, i) => (
                         <li key={`${c.key}-${i}`}>
-                          {c.key ? <span className="admin-change-key">{c.key}: </span> : null}
+                          {c.key ? <span className="admin-change-key">{`admin.field.${c.key}` in adminEn ? t(`admin.field.${c.key}` as MessageKey) : c.key}: </span> : null}
                           {c.before !== null ? <del>{c.before}</del> : null}
                           {c.before !== null && c.after !== null ? ' → ' : null}
                           {c.after !== null ? <ins>{c.after}</ins> : null}

@@ -46,6 +46,8 @@ export function MemberDialog(props: {
   const problemText = (field: string): string | null => {
     if (!problems[field]) return null;
     if (field === 'departments') return t('admin.members.departmentsProblem');
+    const value = (v as unknown as Record<string, unknown>)[field];
+    if (typeof value === 'string' && value.trim() === '') return t('admin.error.fieldRequired', { field: fieldLabel({ t }, field) });
     return t('admin.error.fieldInvalid', { field: fieldLabel({ t }, field), hint: fieldHint({ t }, field) });
   };
 

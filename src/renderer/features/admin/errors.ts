@@ -51,5 +51,5 @@ export function importRowErrorText(tr: Pick<Translator, 't'>, e: Pick<ImportRowE
   const key = `admin.import.code.${e.code}`;
   const base = has(key) ? tr.t(key as MessageKey, { field }) : tr.t('admin.import.code.malformed', { field });
   const hint = e.code === 'malformed' ? fieldHint(tr, e.field) : '';
-  return hint ? `${base} ${hint}` : base;
+  return hint ? tr.t('admin.error.withHint', { text: base, hint }) : base;
 }

@@ -23,6 +23,8 @@ export const adminEn = {
 
   'admin.error.fieldTaken': '{field}: this value is already used by someone in the organization.',
   'admin.error.fieldInvalid': '{field} isn’t valid. {hint}',
+  'admin.error.fieldRequired': '{field} is required.',
+  'admin.error.withHint': '{text} {hint}',
   'admin.error.fieldNotFound': '{field}: that no longer exists. Refresh and choose again.',
   'admin.reason.into_own_subtree': 'A department can’t move into itself or one of its own sub-departments. Choose a parent outside it.',
   'admin.reason.root_department': 'The top of the org chart is the organization itself: it can’t be moved or deleted.',
@@ -345,6 +347,8 @@ export const adminZhCN: { readonly [K in keyof typeof adminEn]: string } = {
 
   'admin.error.fieldTaken': '{field}：该值已被组织内其他人使用。',
   'admin.error.fieldInvalid': '{field}格式不正确。{hint}',
+  'admin.error.fieldRequired': '请填写{field}。',
+  'admin.error.withHint': '{text}{hint}',
   'admin.error.fieldNotFound': '{field}：已不存在，请刷新后重新选择。',
   'admin.reason.into_own_subtree': '部门不能移动到自身或其下级部门中，请选择该部门之外的上级部门。',
   'admin.reason.root_department': '组织架构的顶层就是企业本身，不能移动或删除。',

@@ -1,3 +1,3 @@
 export { GroupList } from './GroupList';
 export { CreateGroupDialog } from './CreateGroupDialog';
-export { RemovalNotice, useGroupRemovalWatcher } from './removal';
+export { DecisionNotice, RemovalNotice, useGroupRemovalWatcher } from './removal';
