@@ -2,6 +2,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Download, Page } from 'playwright-core';
+import { io } from 'socket.io-client';
+import { httpRoutes, type TokenBundle } from '@shared/contract';
 import { openApp, signIn, startStack, type Stack } from './support/stack';
 
 /**
@@ -55,6 +57,18 @@ describe('admin pages', () => {
     await expect.poll(() => nav('members').getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('ArrowUp');
     await expect.poll(() => nav('chart').getAttribute('aria-selected')).toBe('true');
+    // Keyboard: the tree is one tab stop; arrows move the selection, Left goes to the parent.
+    await treeItem('研发中心').click();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => treeItem('前端组').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.locator(':focus').getAttribute('data-dept-name')).toBe('前端组');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => treeItem('研发中心').getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowLeft'); // collapses it
+    await treeItem('前端组').waitFor({ state: 'detached' });
+    await page.keyboard.press('ArrowRight');
+    await treeItem('前端组').waitFor();
+    await treeItem('总部').click();
     await shot('01-chart-en');
   });
 
@@ -121,6 +135,16 @@ describe('admin pages', () => {
     await page.getByTestId('admin-member-dept-filter').selectOption({ label: deptNameEn });
     await expect.poll(() => page.getByTestId('admin-member-row').count()).toBe(1);
     await page.getByTestId('admin-member-dept-filter').selectOption('');
+  });
+
+  it('sets the new member as the department’s head', async () => {
+    await nav('chart').click();
+    await treeItem(deptName).click();
+    await page.getByTestId('admin-dept-head-button').click();
+    await page.getByTestId('admin-head-select').selectOption({ label: `Zhou QA ${stamp}` });
+    await page.getByTestId('admin-head-save').click();
+    await expect.poll(() => page.getByTestId('admin-dept-head').textContent(), { timeout: 15_000 }).toBe(`Zhou QA ${stamp}`);
+    await nav('members').click();
   });
 
   it('editing one field keeps the others (title changed, mobile and English name kept)', async () => {
@@ -211,6 +235,24 @@ describe('admin pages', () => {
     await memberRow(`i${stamp}1`.toLowerCase()).waitFor({ timeout: 15_000 });
   });
 
+  it('a file of two batches: the good batch lands, the one with a bad row does not, and the summary says which', async () => {
+    await nav('import').click();
+    const lines = Array.from({ length: 201 }, (_, i) => `B${stamp}${i},批量${i},,,研发中心/${i === 200 ? '没有这个部门' : deptName},,`);
+    await page.getByTestId('admin-import-file').setInputFiles(file('two-batches.csv', lines.join('\r\n')));
+    await page.getByTestId('admin-import-ready').waitFor();
+    expect(await page.getByTestId('admin-import-summary').textContent()).toMatch(/201 member row\(s\), sent in 2 batch\(es\)/);
+    await page.getByTestId('admin-import-start').click();
+    const result = page.getByTestId('admin-import-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('admin-import-batch').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))).toEqual(['imported', 'rejected']);
+    expect(await result.getAttribute('data-landed')).toBe('1');
+    expect(await result.textContent()).toMatch(/1 of 2 batches imported\. 200 members created\..*1 row was not imported/s);
+    const bad = page.locator('[data-testid="admin-import-server-errors"] [data-testid="admin-import-row-error"]');
+    expect(await bad.getAttribute('data-line')).toBe('202');
+    await shot('06b-import-two-batches-en');
+    await page.getByTestId('admin-import-again').click();
+  });
+
   it('a file Excel saved as GBK (Chinese Windows) is read correctly and imports', async () => {
     await nav('import').click();
     // Header by its English aliases; 王五 in GBK is CD F5 CE E5 (invalid as UTF-8).
@@ -231,6 +273,7 @@ describe('admin pages', () => {
   it('offboarding asks for confirmation and says what happens', async () => {
     const account = `i${stamp}2`.toLowerCase();
     await nav('members').click();
+    await page.getByTestId('admin-member-search').fill(account);
     await memberRow(account).getByTestId('admin-member-offboard').click();
     const dialog = page.getByTestId('admin-offboard-dialog');
     expect(await dialog.textContent()).toMatch(/signed out everywhere.*removed from every group.*messages they wrote are kept/s);
@@ -240,29 +283,48 @@ describe('admin pages', () => {
     await page.getByTestId('admin-member-status-filter').selectOption('offboarded');
     await expect.poll(() => memberRow(account).getAttribute('data-status')).toBe('offboarded');
     await page.getByTestId('admin-member-status-filter').selectOption('active');
+    await page.getByTestId('admin-member-search').fill('');
   });
 
   it('the audit log lists the changes, filters by action, exports CSV and verifies the chain', async () => {
     await nav('audit').click();
     const rows = page.getByTestId('admin-audit-row');
     await rows.first().waitFor({ timeout: 15_000 });
-    const actions = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
-    for (const a of ['org.department.create', 'org.department.reorder', 'org.member.create', 'org.member.import', 'org.member.offboard']) expect(actions).toContain(a);
+    const actions = () => rows.evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-action')))].sort());
+    const apply = async (patch: { action?: string; targetType?: string }) => {
+      await page.getByTestId('admin-audit-action').fill(patch.action ?? '');
+      await page.getByTestId('admin-audit-target-type').selectOption(patch.targetType ?? '');
+      await page.getByTestId('admin-audit-apply').click();
+    };
     await shot('08-audit-en');
 
-    await page.getByTestId('admin-audit-action').fill('org.member.create');
-    await page.getByTestId('admin-audit-apply').click();
-    await expect.poll(() => rows.evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-action')))])).toEqual(['org.member.create']);
-    const createdCount = await rows.count();
-    expect(createdCount).toBeGreaterThanOrEqual(3); // the form's member and the two imported ones
+    await apply({ targetType: 'department' });
+    await expect.poll(async () => (await actions()).every((a) => a.startsWith('org.department.'))).toBe(true);
+    expect(await actions()).toEqual(expect.arrayContaining(['org.department.create', 'org.department.reorder']));
+    await apply({ action: 'org.member.offboard' });
+    await expect.poll(actions).toEqual(['org.member.offboard']);
+    expect(await rows.count()).toBe(1);
+    await apply({ action: 'org.member.import' });
+    await expect.poll(() => rows.count()).toBe(3); // the good file, the two-batch file's first batch, the GBK file
+
+    // 200+ creations: the first page, then "Load more" pages back.
+    await apply({ action: 'org.member.create' });
+    await expect.poll(actions).toEqual(['org.member.create']);
+    await expect.poll(() => rows.count()).toBe(50);
+    await page.getByTestId('admin-audit-more').click();
+    await expect.poll(() => rows.count()).toBe(100);
+    const seqs = await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a)); // newest first, no repeats across pages
+    expect(new Set(seqs).size).toBe(seqs.length);
 
     const exported = await downloadOf(() => page.getByTestId('admin-audit-export').click());
     expect(exported.name).toMatch(/^muster-audit-\d{8}-\d{4}\.csv$/);
     const csvLines = exported.text.replace(/^\uFEFF/, '').trim().split(/\r\n/);
-    expect(csvLines.length).toBe(createdCount + 1); // header + the filtered entries
+    const exportedCount = csvLines.length - 1; // header + the filtered entries
+    expect(exportedCount).toBeGreaterThanOrEqual(200 + 5); // form member, 2 + 200 + 1 imported, demo seed
     expect(csvLines.slice(1).every((l) => l.includes('org.member.create'))).toBe(true);
     expect(exported.text).toContain(`qa.${stamp}`);
-    await expect.poll(() => page.getByTestId('admin-audit-export-note').textContent()).toContain(String(createdCount));
+    await expect.poll(() => page.getByTestId('admin-audit-export-note').textContent()).toContain(String(exportedCount));
 
     await page.getByTestId('admin-audit-verify').click();
     const verify = page.getByTestId('admin-audit-verify-result');
@@ -270,10 +332,53 @@ describe('admin pages', () => {
     expect(await verify.getAttribute('data-ok')).toBe('true');
   });
 
+  it('a department head’s external-group request appears under Requests and is approved there', async () => {
+    // zhangwei (department head) asks for an external group from his own client.
+    const res = await fetch(stack.server.url + httpRoutes.signIn.path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ org: 'demo', account: 'zhangwei', password: 'muster-demo' }),
+    });
+    const signedIn = (await res.json()) as { ok: true; value: TokenBundle };
+    const socket = io(stack.server.url, { auth: { token: signedIn.value.accessToken }, transports: ['websocket'], reconnection: false, forceNew: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const chart = (await socket.timeout(5000).emitWithAck('org:chart', {})) as { ok: true; value: { members: { id: string; account: string }[] } };
+      const lina = chart.value.members.find((m) => m.account === 'lina')!;
+      const name = `客户对接群 ${stamp}`;
+      const created = (await socket.timeout(5000).emitWithAck('groups:create', { name, type: 'external', memberIds: [lina.id] })) as {
+        ok: boolean;
+        value?: { pendingRequestId: string | null };
+      };
+      expect(created.ok, JSON.stringify(created)).toBe(true);
+      expect(created.value?.pendingRequestId).toBeTruthy();
+
+      await nav('requests').click();
+      await page.getByTestId('admin-requests-refresh').click();
+      const item = page.locator('[data-testid="admin-request"]', { hasText: name });
+      await item.waitFor({ timeout: 15_000 });
+      expect(await page.getByTestId('admin-requests-badge').textContent()).toMatch(/^[1-9]/);
+      expect(await item.textContent()).toMatch(/Zhang Wei/);
+      await shot('20-requests-en');
+      await item.getByTestId('admin-request-approve').click();
+      await item.waitFor({ state: 'detached', timeout: 15_000 }); // gone from the pending list
+      await page.getByTestId('admin-requests-status').selectOption('all');
+      await expect.poll(() => page.locator('[data-testid="admin-request"]', { hasText: name }).getAttribute('data-status'), { timeout: 15_000 }).toBe('approved');
+      await page.getByTestId('admin-requests-status').selectOption('pending');
+    } finally {
+      socket.disconnect();
+    }
+  });
+
   it('reads in zh-CN', async () => {
     await page.getByTestId('locale-switch').selectOption('zh-CN');
     await expect.poll(() => nav('audit').textContent()).toContain('审计日志');
-    expect(await page.getByTestId('admin-audit-verify-result').textContent()).toContain('日志链完整');
+    await nav('audit').click();
+    await page.getByTestId('admin-audit-verify').click();
+    await expect.poll(() => page.getByTestId('admin-audit-verify-result').textContent(), { timeout: 15_000 }).toContain('日志链完整');
     await shot('11-audit-zh');
     await nav('chart').click();
     await treeItem(deptName).click();
@@ -304,7 +409,7 @@ describe('admin pages', () => {
     await treeItem(deptName).click();
     await page.getByTestId('admin-dept-delete').click();
     const dialog = page.getByTestId('admin-delete-dialog');
-    expect(await dialog.textContent()).toMatch(/3 member\(s\)/);
+    expect(await dialog.textContent()).toMatch(/\d+ members are in it or under it/);
     const qa = await page.getByTestId('admin-delete-move-to').locator('option', { hasText: /^\s*QA$/ }).getAttribute('value');
     await page.getByTestId('admin-delete-move-to').selectOption(qa!);
     await shot('19-delete-en');
@@ -312,5 +417,14 @@ describe('admin pages', () => {
     await treeItem(deptName).waitFor({ state: 'detached', timeout: 15_000 });
     await nav('members').click();
     await expect.poll(() => memberRow(`qa.${stamp}`).textContent(), { timeout: 15_000 }).toContain('R&D Center / QA');
+  });
+  it('offline, the admin pages open from the cached chart and say it may be out of date', async () => {
+    await stack.server.stop();
+    await page.reload();
+    await page.getByTestId('app-shell').waitFor({ timeout: 30_000 });
+    await page.getByTestId('nav-admin').click();
+    await treeItem('研发中心').waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.getByTestId('admin-chart-stale').textContent(), { timeout: 15_000 }).toMatch(/saved on this computer.*Can’t reach the server/);
+    await shot('21-offline-en');
   });
 });

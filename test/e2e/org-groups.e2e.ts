@@ -84,13 +84,23 @@ describe('organization and groups', () => {
     await expect.poll(() => lina.getByTestId('contact-person').count()).toBe(1);
     await lina.getByTestId('contacts-search').fill('赵敏');
     await expect.poll(() => lina.locator('[data-testid="contact-person"][data-account="zhaomin"]').count()).toBe(1);
+    // pinyin initials (Chromium's Chinese collation)
+    await lina.getByTestId('contacts-search').fill('zm');
+    await expect.poll(() => lina.locator('[data-testid="contact-person"][data-account="zhaomin"]').count()).toBe(1);
     await lina.getByTestId('locale-switch').selectOption('zh-CN');
     await lina.getByTestId('nav-messages').click();
   });
 
   it('an admin creates a group from the org chart; the people picked see it appear at once', async () => {
-    await admin.getByTestId('create-group-open').click();
     const dialog = admin.getByTestId('create-group-dialog');
+    // Esc closes the dialog and gives the focus back to the button that opened it
+    await admin.getByTestId('create-group-open').click();
+    await dialog.waitFor();
+    await expect.poll(() => admin.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('picker-search');
+    await admin.keyboard.press('Escape'); // clears nothing (empty search), closes
+    await dialog.waitFor({ state: 'detached' });
+    expect(await admin.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('create-group-open');
+    await admin.getByTestId('create-group-open').click();
     await dialog.waitFor();
     await pick(admin, 'Li Na', 'lina');
     // by keyboard: Enter in the search picks the first match (and never submits the dialog)
@@ -132,6 +142,21 @@ describe('organization and groups', () => {
     await shot(lina, 'group-info-zh-CN');
     await lina.keyboard.press('Escape');
     await lina.getByTestId('group-info').waitFor({ state: 'detached' });
+  });
+
+  it('mute all silences plain members live, not admins', async () => {
+    await openGroup(emily, groupName);
+    await emily.getByTestId('composer-input').waitFor();
+    // the switch follows the server's answer (it moves once the setting is stored)
+    await admin.getByTestId('setting-muteAll').click();
+    await expect.poll(() => admin.getByTestId('setting-muteAll').isChecked(), { timeout: 15_000 }).toBe(true);
+    await emily.getByTestId('composer-silenced').waitFor({ timeout: 15_000 });
+    expect(await emily.getByTestId('composer-silenced').textContent()).toMatch(/owner and admins/);
+    // Li Na is an admin now: she still has her composer
+    expect(await lina.getByTestId('composer-input').count()).toBe(1);
+    await admin.getByTestId('setting-muteAll').click();
+    await expect.poll(() => admin.getByTestId('setting-muteAll').isChecked(), { timeout: 15_000 }).toBe(false);
+    await emily.getByTestId('composer-input').waitFor({ timeout: 15_000 });
   });
 
   it('a removed member sees the group go, with the reason, and it stays gone after a reload', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Department, DirectoryMember } from '@shared/contract';
 import { PERMISSION_NAMES } from '@shared/rules/permissions';
-import { departmentName, indexChart, personMatches, searchPeople, subtreeIds } from '../../src/renderer/features/contacts/chart';
+import { departmentName, indexChart, personMatches, pinyinInitials, searchPeople, subtreeIds } from '../../src/renderer/features/contacts/chart';
 import { suggestName } from '../../src/renderer/features/groups/CreateGroupDialog';
 import { systemText } from '../../src/renderer/features/chat/system';
 import { dictionaries, errorText } from '../../src/renderer/i18n/i18n';
@@ -52,6 +52,8 @@ describe('the org chart index', () => {
     expect(index.members.get(product.id)?.map((p) => p.name)).toEqual(['李娜']);
     expect(index.people.has(gone.id)).toBe(false);
     expect([...subtreeIds(index, rd.id)].sort()).toEqual([rd.id, fe.id].sort());
+    // counts under a department: everyone below it, once each (Li Na is in two departments under 总部)
+    expect([hq, rd, fe, product].map((d) => index.countUnder.get(d.id) ?? 0)).toEqual([2, 2, 1, 1]);
   });
 
   it('a department whose parent the reader cannot see becomes a root', () => {
@@ -71,7 +73,18 @@ describe('the org chart index', () => {
     }
     for (const q of ['李娜', 'na li', 'lina']) expect(personMatches(li, q), q).toBe(true);
     expect(personMatches(zhang, 'Li Na')).toBe(false);
+    // pinyin initials of the Chinese name
+    expect(personMatches(zhang, 'zw')).toBe(true);
+    expect(personMatches(li, 'ln')).toBe(true);
+    expect(personMatches(li, 'zw')).toBe(false);
     expect(searchPeople(index, 'wang fang')).toEqual([]); // offboarded: not in the directory
+  });
+});
+
+describe('pinyin initials', () => {
+  it('reads the initials of common Chinese names', () => {
+    const names = { 张伟: 'zw', 李娜: 'ln', 陈建国: 'cjg', 刘强: 'lq', 罗琳: 'll', 赵敏: 'zm', 王芳: 'wf', 黄涛: 'ht', 许婷: 'xt', 钱程: 'qc', 'David Miller': 'davidmiller' };
+    for (const [name, initials] of Object.entries(names)) expect(pinyinInitials(name), name).toBe(initials);
   });
 });
 

@@ -8,6 +8,7 @@ import { SyncEngine, type GroupRemoval } from '../../src/renderer/sync/engine';
 import { FakeServer, ORG_ID } from './support/fake-server';
 import { FakeSocket } from './support/fake-socket';
 import { ManualTimers, eventually, freshDb } from './support/helpers';
+import { errorText } from '../../src/renderer/i18n/i18n';
 
 const me = { id: crypto.randomUUID(), name: '张伟' };
 const opened: MusterDb[] = [];
@@ -244,6 +245,7 @@ describe('group pushes', () => {
     // and a stale list answer cannot resurrect it: the next list is the server's, which no longer has it
     await upsertGroupList(reopened, [...server.groups.keys()].map((id) => server.summary(id)));
     expect(await reopened.groups.count()).toBe(0);
+    reopened.close();
   });
 
   it('group:updated patches the list entry and a cached detail (settings included when sent)', async () => {
@@ -290,6 +292,11 @@ describe('group pushes', () => {
       ['王芳', 'member'],
     ]);
     expect(detail.memberCount).toBe(2);
+
+    // the same push delivered twice (or racing a refetch): nobody is listed twice
+    socket.push('group:members', { groupId: g, added: [wang], removed: [li.id], changed: [] });
+    await new Promise((r) => setTimeout(r, 30));
+    expect((await db.groupDetails.get(g))!.members.map((m) => m.id).sort()).toEqual([me.id, wang.id].sort());
   });
 
   it('a watched detail is fetched, refetched when the group changes, and no longer once unwatched', async () => {
@@ -326,6 +333,28 @@ describe('group pushes', () => {
     expect(r.ok).toBe(false);
     expect(await db.groups.get(g)).toBeUndefined();
     expect(removals).toEqual([{ groupId: g, name: 'Silently gone', reason: 'removed' }]);
+  });
+});
+
+describe('refused messages', () => {
+  it('keep the server’s reason (muted) for the hint next to Retry, and lose it on retry', async () => {
+    const { db, server, socket, engine } = setup();
+    const g = server.addGroup('Muted here');
+    engine.start();
+    socket.serverConnect();
+    await eventually(async () => (await db.groups.count()) === 1);
+    server.sendHook = () => ({ code: 'forbidden', message: 'You are muted in this group', details: { permission: 'group.message.send', reason: 'muted' } });
+    const sent = await engine.send(g, '说句话');
+    if (!sent.ok) throw new Error('not queued');
+    const key = sent.value.key;
+    await eventually(async () => (await db.messages.get(key))?.state === 'failed');
+    expect(await db.messages.get(key)).toMatchObject({ error: 'forbidden', errorReason: 'muted' });
+    expect(errorText('en', { code: 'forbidden', details: { reason: 'muted' } })).toBe('You are muted in this group.');
+
+    server.sendHook = undefined;
+    await engine.retry(key);
+    await eventually(async () => (await db.messages.where('clientId').equals(key).first())?.state === 'sent');
+    expect((await db.messages.where('clientId').equals(key).first())?.errorReason).toBeUndefined();
   });
 });
 

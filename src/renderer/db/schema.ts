@@ -36,6 +36,8 @@ export interface LocalMessage {
   system?: SystemEvent | null;
   /** Why a message failed (shown as a hint next to Retry). */
   error?: ErrorCode;
+  /** The server's `details.reason` for it, when it gave one (muted, mute_all, ...). */
+  errorReason?: string;
 }
 
 export interface OutboxEntry {

@@ -132,7 +132,7 @@ export class SyncEngine {
   }
 
   /**
-   * Stops syncing. Resolves once work already under way (an outbox flush, catch-ups) has finished
+   * Stops syncing. Resolves once work already under way (an outbox flush, catch-ups, detail and chart fetches) has finished
    * with the database, so the caller can delete it without pulling it from under a write.
    * Disconnecting first makes in-flight requests answer `disconnected` at once.
    */
@@ -143,7 +143,7 @@ export class SyncEngine {
     for (const t of [this.reconnectTimer, this.groupListTimer]) if (t !== null) this.clearTimer(t);
     for (const c of this.cleanups.splice(0)) c();
     this.deps.socket.disconnect();
-    this.stopping = Promise.allSettled([flushed, ...this.catchUps.values()]).then(() => undefined);
+    this.stopping = Promise.allSettled([flushed, ...this.catchUps.values(), ...this.detailFetches.values(), this.chartFetch]).then(() => undefined);
     return this.stopping;
   }
 

@@ -52,7 +52,7 @@ export async function retryMessage(db: MusterDb, clientId: string): Promise<bool
   return db.transaction('rw', db.messages, db.outbox, async () => {
     const message = await db.messages.get(clientId);
     if (!message || message.id !== null) return false; // already delivered meanwhile
-    await db.messages.update(clientId, { state: 'sending', error: undefined });
+    await db.messages.update(clientId, { state: 'sending', error: undefined, errorReason: undefined });
     const entry = await db.outbox.get(clientId);
     if (entry) await db.outbox.update(clientId, { state: 'queued', timeouts: 0, lastError: undefined });
     else
@@ -80,13 +80,14 @@ export async function discardMessage(db: MusterDb, clientId: string): Promise<vo
 }
 
 /** Marks a message failed, unless it was delivered (or discarded) while we waited. */
-async function markFailed(db: MusterDb, clientId: string, code: ErrorCode): Promise<void> {
+async function markFailed(db: MusterDb, clientId: string, code: ErrorCode, reason?: string): Promise<void> {
   await db.transaction('rw', db.messages, db.outbox, async () => {
     const entry = await db.outbox.get(clientId);
     if (!entry) return;
     await db.outbox.update(clientId, { state: 'failed', lastError: code });
     const message = await db.messages.get(clientId);
-    if (message && message.id === null) await db.messages.update(clientId, { state: 'failed', error: code });
+    // The server's reason (muted, mute_all, dissolved, ...) makes the hint next to Retry specific.
+    if (message && message.id === null) await db.messages.update(clientId, { state: 'failed', error: code, errorReason: reason });
   });
 }
 
@@ -202,7 +203,8 @@ export class OutboxFlusher {
     }
     const code = r.error.code;
     if (PERMANENT.has(code)) {
-      await markFailed(db, entry.clientId, code);
+      const reason = r.error.details?.['reason'];
+      await markFailed(db, entry.clientId, code, typeof reason === 'string' ? reason : undefined);
       return 'next';
     }
     const reason = unavailableReason(r);

@@ -48,11 +48,12 @@ export interface SyncReport {
   removed: number;
 }
 
-/** Members of departments who belong in department groups. */
-const ELIGIBLE = `
-  select md.department_id, md.member_id, md.joined_at
-    from member_departments md join members m on m.id = md.member_id
-   where md.org_id = $1 and m.status = 'active' and m.kind = 'employee' and not m.hidden and not m.restricted_view`;
+/**
+ * A department member who belongs in department groups (alias `m` for members). Written inline in
+ * each statement, never as a shared CTE: a CTE used twice is materialised, and correlated lookups
+ * into it scan all of it — quadratic on a 10,000-member org.
+ */
+const ELIGIBLE_MEMBER = `m.status = 'active' and m.kind = 'employee' and not m.hidden and not m.restricted_view`;
 
 export const lockOrgChart = async (tx: Db, orgId: string): Promise<void> => {
   await tx.query(`select pg_advisory_xact_lock(hashtext('org-chart:' || $1::text))`, [orgId]);
@@ -71,20 +72,36 @@ const peopleById = async (tx: Db, ids: readonly string[]): Promise<Map<string, P
 const pick = (byId: Map<string, PersonRow>, ids: readonly string[]): PersonRow[] =>
   ids.map((id) => byId.get(id)).filter((p): p is PersonRow => p !== undefined);
 
-export const syncDepartmentGroups = async (tx: Db, effects: Effects, orgId: string): Promise<SyncReport> => {
+/**
+ * `scope`: the departments a change touched (a member's old and new departments, a department and
+ * its old and new parent…). Only their groups are looked at — one member moved in a 10,000-member
+ * org costs a few index lookups instead of three passes over everyone. Without it (imports, the
+ * benchmark's full resync, anything unsure) the whole organization is synced. Groups whose
+ * department was deleted (department_id set null) are always found.
+ */
+export interface SyncScope {
+  departmentIds: readonly string[];
+}
+
+export const syncDepartmentGroups = async (tx: Db, effects: Effects, orgId: string, scope?: SyncScope): Promise<SyncReport> => {
   await lockOrgChart(tx, orgId);
   const report: SyncReport = { created: 0, dissolved: 0, added: 0, removed: 0 };
+  // The scope is a parameter ($2 or $3), spliced in only as a fixed SQL fragment.
+  const inScope = (column: string, n: number): string => (scope ? `and ${column} = any($${n}::uuid[])` : '');
+  const scoped = (params: unknown[]): unknown[] => (scope ? [...params, [...new Set(scope.departmentIds)]] : params);
 
   // 1. Groups whose department is gone, is no longer a leaf, or has nobody eligible left.
   const doomed = await tx.query<{ id: string }>(
-    `with eligible as (${ELIGIBLE})
+    `select g.id from groups g
+      where g.org_id = $1 and g.status = 'active' and g.type = 'department' and g.department_id is null
+     union
      select g.id from groups g
-      where g.org_id = $1 and g.status = 'active' and g.type = 'department'
-        and (g.department_id is null
-             or exists (select 1 from departments c where c.parent_id = g.department_id)
-             or not exists (select 1 from eligible e where e.department_id = g.department_id))
-      order by g.id`,
-    [orgId],
+      where g.org_id = $1 and g.status = 'active' and g.type = 'department' and g.department_id is not null ${inScope('g.department_id', 2)}
+        and (exists (select 1 from departments c where c.parent_id = g.department_id)
+             or not exists (select 1 from member_departments md join members m on m.id = md.member_id
+                             where md.department_id = g.department_id and ${ELIGIBLE_MEMBER}))
+     order by 1`,
+    scoped([orgId]),
   );
   for (const { id } of doomed) {
     const group = await lockGroup(tx, orgId, id);
@@ -93,29 +110,44 @@ export const syncDepartmentGroups = async (tx: Db, effects: Effects, orgId: stri
   }
 
   // 2. Existing groups whose members or owner differ from the department.
-  const drift = await tx.query<{ id: string; department_id: string; to_add: string[]; to_remove: string[] }>(
-    `with eligible as (${ELIGIBLE}),
+  // One hash full join of who should be in (want) and who is in (have), over all department groups.
+  const diffs = await tx.query<{ id: string; department_id: string; to_add: string[] | null; to_remove: string[] | null }>(
+    `with dg as (
+       select id, department_id from groups
+        where org_id = $1 and status = 'active' and type = 'department' and department_id is not null ${inScope('department_id', 2)}
+     ),
+     want as (
+       select dg.id as group_id, md.member_id, md.joined_at
+         from dg join member_departments md on md.department_id = dg.department_id join members m on m.id = md.member_id
+        where ${ELIGIBLE_MEMBER}
+     ),
+     have as (select gm.group_id, gm.member_id from dg join group_members gm on gm.group_id = dg.id),
      diff as (
-       select g.id, g.department_id, g.owner_id, d.head_id,
-              array(select e.member_id::text from eligible e
-                     where e.department_id = g.department_id
-                       and not exists (select 1 from group_members gm where gm.group_id = g.id and gm.member_id = e.member_id)
-                     order by e.joined_at, e.member_id) as to_add,
-              array(select gm.member_id::text from group_members gm
-                     where gm.group_id = g.id
-                       and not exists (select 1 from eligible e where e.department_id = g.department_id and e.member_id = gm.member_id)
-                     order by gm.member_id) as to_remove
-         from groups g join departments d on d.id = g.department_id
-        where g.org_id = $1 and g.status = 'active' and g.type = 'department'
+       select coalesce(w.group_id, h.group_id) as group_id, coalesce(w.member_id, h.member_id) as member_id, w.joined_at,
+              h.member_id is null as joining
+         from want w full join have h on h.group_id = w.group_id and h.member_id = w.member_id
+        where w.member_id is null or h.member_id is null
      )
-     select id, department_id, to_add, to_remove from diff
-      where cardinality(to_add) > 0 or cardinality(to_remove) > 0
-         or (head_id is not null and head_id is distinct from owner_id
-             and exists (select 1 from group_members gm where gm.group_id = diff.id and gm.member_id = diff.head_id))
-         or owner_id is null
-      order by id`,
-    [orgId],
+     select diff.group_id as id, dg.department_id,
+            array_agg(diff.member_id::text order by diff.joined_at, diff.member_id) filter (where diff.joining) as to_add,
+            array_agg(diff.member_id::text order by diff.member_id) filter (where not diff.joining) as to_remove
+       from diff join dg on dg.id = diff.group_id
+      group by diff.group_id, dg.department_id`,
+    scoped([orgId]),
   );
+  // Groups whose members are right but whose owner is not (a new head, or no owner at all).
+  const owners = await tx.query<{ id: string; department_id: string }>(
+    `select g.id, g.department_id from groups g join departments d on d.id = g.department_id
+      where g.org_id = $1 and g.status = 'active' and g.type = 'department' ${inScope('g.department_id', 2)}
+        and (g.owner_id is null
+             or (d.head_id is not null and d.head_id <> g.owner_id
+                 and exists (select 1 from group_members gm where gm.group_id = g.id and gm.member_id = d.head_id)))`,
+    scoped([orgId]),
+  );
+  const byGroup = new Map(diffs.map((d) => [d.id, { id: d.id, department_id: d.department_id, to_add: d.to_add ?? [], to_remove: d.to_remove ?? [] }]));
+  for (const o of owners) if (!byGroup.has(o.id)) byGroup.set(o.id, { ...o, to_add: [], to_remove: [] });
+  // Always the same lock order (group id), like every other multi-group transaction.
+  const drift = [...byGroup.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (drift.length > 0) {
     const people = await peopleById(tx, [...new Set(drift.flatMap((d) => [...d.to_add, ...d.to_remove]))]);
     for (const d of drift) {
@@ -136,16 +168,15 @@ export const syncDepartmentGroups = async (tx: Db, effects: Effects, orgId: stri
 
   // 3. Leaf departments that reached the threshold and have no group yet.
   const fresh = await tx.query<{ id: string; name: string; name_en: string | null; head_id: string | null; members: string[] }>(
-    `with eligible as (${ELIGIBLE})
-     select d.id, d.name, d.name_en, d.head_id,
-            array(select e.member_id::text from eligible e where e.department_id = d.id order by e.joined_at, e.member_id) as members
-       from departments d
-      where d.org_id = $1
+    `select d.id, d.name, d.name_en, d.head_id, array_agg(md.member_id::text order by md.joined_at, md.member_id) as members
+       from departments d join member_departments md on md.department_id = d.id join members m on m.id = md.member_id
+      where d.org_id = $1 and ${ELIGIBLE_MEMBER} ${inScope('d.id', 3)}
         and not exists (select 1 from departments c where c.parent_id = d.id)
         and not exists (select 1 from groups g where g.department_id = d.id and g.status = 'active')
-        and (select count(*) from eligible e where e.department_id = d.id) >= $2
+      group by d.id
+     having count(*) >= $2
       order by d.id`,
-    [orgId, DEPARTMENT_GROUP_MIN_MEMBERS],
+    scoped([orgId, DEPARTMENT_GROUP_MIN_MEMBERS]),
   );
   if (fresh.length > 0) {
     const people = await peopleById(tx, fresh.flatMap((d) => d.members.slice(0, GROUP_MEMBER_CAP.department)));

@@ -47,6 +47,11 @@ interface Change {
   effects: Effects;
   actor: Actor;
   audit(r: Omit<AuditRecord, 'orgId' | 'actor'>): Promise<void>;
+  /**
+   * Narrows the department sync to these departments (see SyncScope). A change that never calls it
+   * syncs the whole organization: forgetting costs time, never correctness.
+   */
+  touch(...departmentIds: (string | null | undefined)[]): void;
 }
 
 const notFoundDepartment = (ids: string | string[]): MusterError =>
@@ -76,9 +81,10 @@ export class OrgService {
   // ---------------------------------------------------------------- departments
 
   async createDepartment(memberId: string, orgId: string, req: Req<'org:department:create'>): Promise<Department> {
-    return this.change(memberId, orgId, 'org.department.manage', async ({ tx, audit }) => {
+    return this.change(memberId, orgId, 'org.department.manage', async ({ tx, audit, touch }) => {
       await this.department(tx, orgId, req.parentId);
       await this.refuseSiblingName(tx, orgId, req.parentId, req.name, req.nameEn, null);
+      touch(req.parentId); // the parent may stop being a leaf
       const rows = await tx.query<{ id: string }>(
         `insert into departments (org_id, parent_id, name, name_en, sort)
          values ($1, $2, $3, $4, (select coalesce(max(sort) + 1, 0) from departments where parent_id = $2)) returning id`,
@@ -94,8 +100,9 @@ export class OrgService {
     if (req.name === undefined && req.nameEn === undefined && req.headId === undefined) {
       throw new MusterError('bad_request', 'Nothing to change: give name, nameEn or headId');
     }
-    return this.change(memberId, orgId, 'org.department.manage', async ({ tx, audit }) => {
+    return this.change(memberId, orgId, 'org.department.manage', async ({ tx, audit, touch }) => {
       const before = await this.department(tx, orgId, req.id);
+      touch(before.id);
       const name = req.name ?? before.name;
       const nameEn = req.nameEn === undefined ? before.nameEn : req.nameEn;
       if (before.parentId && (name !== before.name || nameEn !== before.nameEn)) {
@@ -122,9 +129,11 @@ export class OrgService {
   }
 
   async moveDepartment(memberId: string, orgId: string, req: Req<'org:department:move'>): Promise<Department> {
-    return this.change(memberId, orgId, 'org.department.manage', async ({ tx, audit }) => {
+    return this.change(memberId, orgId, 'org.department.manage', async ({ tx, audit, touch }) => {
       const before = await this.department(tx, orgId, req.id);
       if (before.parentId === null) throw conflict('root_department', 'The root department cannot be moved');
+      // The old parent may become a leaf, the new one stops being one; the subtree keeps its shape.
+      touch(before.id, before.parentId, req.parentId);
       await this.department(tx, orgId, req.parentId);
       const subtree = await this.subtree(tx, before.id);
       if (subtree.includes(req.parentId)) {
@@ -153,8 +162,9 @@ export class OrgService {
   }
 
   async reorderDepartments(memberId: string, orgId: string, req: Req<'org:department:reorder'>): Promise<void> {
-    await this.change(memberId, orgId, 'org.department.manage', async ({ tx, audit }) => {
+    await this.change(memberId, orgId, 'org.department.manage', async ({ tx, audit, touch }) => {
       const parent = await this.department(tx, orgId, req.parentId);
+      touch(); // the order of siblings changes no department group
       const children = (await tx.query<{ id: string }>('select id from departments where parent_id = $1 order by sort, name, id', [parent.id])).map(
         (r) => r.id,
       );
@@ -182,10 +192,11 @@ export class OrgService {
   }
 
   async deleteDepartment(memberId: string, orgId: string, req: Req<'org:department:delete'>): Promise<number> {
-    return this.change(memberId, orgId, 'org.department.manage', async ({ tx, audit }) => {
+    return this.change(memberId, orgId, 'org.department.manage', async ({ tx, audit, touch }) => {
       const dept = await this.department(tx, orgId, req.id);
       if (dept.parentId === null) throw conflict('root_department', 'The root department cannot be deleted');
       const subtree = await this.subtree(tx, dept.id);
+      touch(dept.parentId, req.moveMembersTo, ...subtree);
       const active = await tx.query<{ member_id: string }>(
         `select distinct md.member_id from member_departments md join members m on m.id = md.member_id
           where md.department_id = any($1::uuid[]) and m.status = 'active'`,
@@ -297,8 +308,9 @@ export class OrgService {
   async updateMember(memberId: string, orgId: string, req: Req<'org:member:update'>): Promise<DirectoryMember> {
     const fields = Object.fromEntries(Object.entries(req.fields).filter(([, v]) => v !== undefined)) as typeof req.fields;
     if (Object.keys(fields).length === 0) throw new MusterError('bad_request', 'Nothing to change: give at least one field');
-    return this.change(memberId, orgId, 'org.member.manage', async ({ tx, effects, actor, audit }) => {
+    return this.change(memberId, orgId, 'org.member.manage', async ({ tx, effects, actor, audit, touch }) => {
       const before = await this.activeMember(tx, orgId, req.id);
+      touch(...before.department_ids);
       if (fields.employeeId !== undefined && fields.employeeId !== before.employee_id) await this.refuseEmployeeId(tx, orgId, fields.employeeId, before.id);
       if (fields.kind === 'guest' && before.kind === 'employee') {
         if (before.role !== 'employee') {
@@ -349,9 +361,10 @@ export class OrgService {
   }
 
   async setDepartments(memberId: string, orgId: string, req: Req<'org:member:setDepartments'>): Promise<DirectoryMember> {
-    return this.change(memberId, orgId, 'org.member.manage', async ({ tx, actor, audit }) => {
+    return this.change(memberId, orgId, 'org.member.manage', async ({ tx, actor, audit, touch }) => {
       const before = await this.activeMember(tx, orgId, req.id);
       const { departmentIds, primaryDepartmentId } = req.departments;
+      touch(...before.department_ids, ...departmentIds);
       await this.departments(tx, orgId, departmentIds);
       // Departments the member stays in keep their joined_at: "longest-standing" (department-group owner) means it.
       await tx.query('delete from member_departments where member_id = $1 and not (department_id = any($2::uuid[]))', [before.id, departmentIds]);
@@ -379,8 +392,9 @@ export class OrgService {
   }
 
   async setRole(memberId: string, orgId: string, req: Req<'org:member:setRole'>): Promise<DirectoryMember> {
-    return this.change(memberId, orgId, 'org.member.manage', async ({ tx, actor, audit }) => {
+    return this.change(memberId, orgId, 'org.member.manage', async ({ tx, actor, audit, touch }) => {
       const before = await this.activeMember(tx, orgId, req.id);
+      touch(); // an org role has nothing to do with department groups
       if (before.id === actor.id) throw conflict('own_role', 'You cannot change your own org role; ask another super admin');
       if (before.kind === 'guest' && req.role !== 'employee') {
         throw conflict('guest_role', 'An outside contact (guest) always has the employee org role', { field: 'role' });
@@ -401,13 +415,15 @@ export class OrgService {
    */
   async offboard(memberId: string, orgId: string, req: Req<'org:member:offboard'>): Promise<SocketResponse<'org:member:offboard'>> {
     let notify: (() => void) | undefined;
-    const result = await this.change(memberId, orgId, 'org.member.manage', async ({ tx, effects, actor, audit }) => {
+    const result = await this.change(memberId, orgId, 'org.member.manage', async ({ tx, effects, actor, audit, touch }) => {
       const before = await this.member(tx, orgId, req.id);
+      touch(...before.department_ids);
       if (before.status === 'offboarded') throw conflict('offboarded', 'This member is already offboarded');
       if (before.id === actor.id) throw conflict('self', 'You cannot offboard yourself');
       if (before.role === 'super_admin') await this.refuseLastSuperAdmin(tx, orgId);
       await tx.query(`update members set status = 'offboarded', offboarded_at = now(), updated_at = now() where id = $1`, [before.id]);
       const headed = await tx.query<{ id: string; name: string }>('update departments set head_id = null where head_id = $1 returning id, name', [before.id]);
+      touch(...headed.map((d) => d.id));
       const revoked = await this.deps.sessions.revokeAllSessions(tx, before.id);
       notify = revoked.notify;
       const groups = await tx.query<{ group_id: string }>('select group_id from group_members where member_id = $1 order by group_id', [before.id]);
@@ -449,6 +465,7 @@ export class OrgService {
       // Audit entries are appended last: the audit lock is always taken after any group lock (the
       // group services lock a group, then audit), so an org change and a group change cannot deadlock.
       const records: Omit<AuditRecord, 'orgId' | 'actor'>[] = [];
+      let touched: Set<string> | null = null;
       const out = await fn({
         tx,
         effects,
@@ -456,8 +473,13 @@ export class OrgService {
         audit: async (r) => {
           records.push(r);
         },
+        touch: (...ids) => {
+          touched ??= new Set();
+          for (const id of ids) if (id) touched.add(id);
+        },
       });
-      await syncDepartmentGroups(tx, effects, orgId);
+      const scope: Set<string> | null = touched;
+      await syncDepartmentGroups(tx, effects, orgId, scope ? { departmentIds: [...scope] } : undefined);
       for (const r of records) await appendAudit(tx, { ...r, orgId, actor: auditActor });
       const version = toInt(
         (await tx.query<{ v: number | string }>('update orgs set chart_version = chart_version + 1 where id = $1 returning chart_version as v', [orgId]))[0]!

@@ -211,9 +211,67 @@ describe.each(backends)('department sync on $name', (backend) => {
       dissolvedSeen += g.dissolved;
     }
     // The sequences must actually exercise the sync: groups created and dissolved, not an empty org kept empty.
-    expect(groupsSeen).toBeGreaterThan(2 * SEQUENCES);
+    expect(groupsSeen).toBeGreaterThanOrEqual(SEQUENCES);
     expect(dissolvedSeen).toBeGreaterThan(SEQUENCES / 2);
   }, 240_000);
+
+  it('a closed department group (an ordinary group now) is never touched by the sync again', async () => {
+    const org = await makeSmallOrg(db);
+    const svc = orgService(db);
+    const dept = (await svc.createDepartment(org.adminId, org.orgId, { parentId: org.rootId, name: '关闭测试', nameEn: null })).id;
+    const other = (await svc.createDepartment(org.adminId, org.orgId, { parentId: org.rootId, name: '别处', nameEn: null })).id;
+    const people: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const m = await svc.createMember(org.adminId, org.orgId, {
+        account: `close${i}`,
+        role: 'employee',
+        fields: { name: `关闭${i}`, nameEn: null, employeeId: null, mobile: null, email: null, title: null, kind: 'employee', hidden: false, restrictedView: false, realNameVerified: false },
+        departments: { departmentIds: [dept], primaryDepartmentId: dept },
+      });
+      people.push(m.member.id);
+    }
+    const groupId = (await db.query<{ id: string }>(`select id from groups where department_id = $1 and status = 'active'`, [dept]))[0]!.id;
+    // What groups:closeDepartmentSync writes (GroupManager.closeDepartmentSync): an internal group without a department.
+    await db.query(`update groups set type = 'internal', department_id = null, member_cap = 2000 where id = $1`, [groupId]);
+    const before = await db.query('select member_id, role from group_members where group_id = $1 order by member_id', [groupId]);
+    const messages = await db.query('select count(*)::int as n from messages where group_id = $1', [groupId]);
+    // Everyone leaves the department; the department is then deleted: the closed group stays as it is.
+    for (const p of people) await svc.setDepartments(org.adminId, org.orgId, { id: p, departments: { departmentIds: [other], primaryDepartmentId: other } });
+    await svc.deleteDepartment(org.adminId, org.orgId, { id: dept });
+    expect(await db.query('select member_id, role from group_members where group_id = $1 order by member_id', [groupId])).toEqual(before);
+    expect(await db.query('select count(*)::int as n from messages where group_id = $1', [groupId])).toEqual(messages);
+    expect((await db.query<{ status: string; type: string }>('select status, type from groups where id = $1', [groupId]))[0]).toEqual({ status: 'active', type: 'internal' });
+    // The three now form 别处's department group, next to the closed one.
+    expect(await db.query(`select 1 from groups where department_id = $1 and status = 'active' and type = 'department'`, [other])).toHaveLength(1);
+    expect(await brokenInvariants(db, org.orgId)).toEqual([]);
+  });
+
+  it('an emptied department dissolves its group; one or two members left keep it (no flapping at the threshold)', async () => {
+    const org = await makeSmallOrg(db);
+    const svc = orgService(db);
+    const dept = (await svc.createDepartment(org.adminId, org.orgId, { parentId: org.rootId, name: '阈值', nameEn: null })).id;
+    const people: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const m = await svc.createMember(org.adminId, org.orgId, {
+        account: `th${i}`,
+        role: 'employee',
+        fields: { name: `阈值${i}`, nameEn: null, employeeId: null, mobile: null, email: null, title: null, kind: 'employee', hidden: false, restrictedView: false, realNameVerified: false },
+        departments: { departmentIds: [dept], primaryDepartmentId: dept },
+      });
+      people.push(m.member.id);
+    }
+    const group = async () => (await db.query<{ id: string; status: string; n: number }>(
+      `select g.id, g.status, (select count(*)::int from group_members gm where gm.group_id = g.id) as n from groups g where g.home_department_id = $1 or g.department_id = $1 order by g.created_at`,
+      [dept],
+    ));
+    expect((await group()).map((g) => [g.status, g.n])).toEqual([['active', 3]]);
+    await svc.offboard(org.adminId, org.orgId, { id: people[0]! });
+    await svc.updateMember(org.adminId, org.orgId, { id: people[1]!, fields: { hidden: true } });
+    expect((await group()).map((g) => [g.status, g.n])).toEqual([['active', 1]]);
+    await svc.updateMember(org.adminId, org.orgId, { id: people[2]!, fields: { restrictedView: true } });
+    expect((await group()).map((g) => [g.status, g.n])).toEqual([['dissolved', 0]]);
+    expect(await brokenInvariants(db, org.orgId)).toEqual([]);
+  });
 
   it('two connections editing the chart at the same time leave it consistent', async () => {
     const org = await makeSmallOrg(db);

@@ -35,7 +35,7 @@ const PAGES: readonly { id: AdminPage; permission: Permission; label: MessageKey
  * list. Which pages show follows the permission matrix; the server authorizes every action anyway.
  */
 export function AdminView() {
-  const { t } = useT();
+  const { t, te } = useT();
   const orgRole = useOrgRole();
   const pages = PAGES.filter((p) => can(p.permission, { orgRole }));
   const [chosen, setChosen] = useState<AdminPage>('chart');
@@ -103,6 +103,15 @@ export function AdminView() {
         </ul>
       </nav>
       <section className="admin-page" id="admin-page" role="tabpanel" aria-labelledby={`admin-tab-${page}`} data-testid={`admin-page-${page}`}>
+        {chart.error && chart.departments ? (
+          // The cached chart stays usable offline; say that it may be out of date, and why.
+          <div className="notice admin-stale" role="status" data-testid="admin-chart-stale">
+            <span>{t('admin.chart.stale', { reason: te(chart.error) })}</span>
+            <button type="button" className="button button-link" onClick={() => void chart.refresh()}>
+              {t('admin.retry')}
+            </button>
+          </div>
+        ) : null}
         {page === 'chart' ? (
           <OrgChartPage chart={chart} />
         ) : page === 'members' ? (

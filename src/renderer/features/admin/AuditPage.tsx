@@ -93,6 +93,12 @@ export function AuditPage({ chart }: { chart: AdminChart }) {
   const filtered = Object.keys(applied).length > 0;
   const actionLabel = (action: string) => (`admin.action.${action}` in adminEn ? t(`admin.action.${action}` as MessageKey) : action);
   const fmt = useMemo(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }), [locale]);
+  // Org roles, kinds and statuses read in the UI language; other values as recorded.
+  const valueLabel = (key: string, value: string): string => {
+    const group = key === 'role' || key === 'kind' || key === 'status' ? key : null;
+    const k = group ? `admin.${group}.${value}` : '';
+    return group && k in adminEn ? t(k as MessageKey) : value;
+  };
 
   return (
     <div className="admin-audit">
@@ -226,9 +232,9 @@ export function AuditPage({ chart }: { chart: AdminChart }) {
                       {changeLines(e).slice(0, 8).map((c, i) => (
                         <li key={`${c.key}-${i}`}>
                           {c.key ? <span className="admin-change-key">{`admin.field.${c.key}` in adminEn ? t(`admin.field.${c.key}` as MessageKey) : c.key}: </span> : null}
-                          {c.before !== null ? <del>{c.before}</del> : null}
+                          {c.before !== null ? <del>{valueLabel(c.key, c.before)}</del> : null}
                           {c.before !== null && c.after !== null ? ' → ' : null}
-                          {c.after !== null ? <ins>{c.after}</ins> : null}
+                          {c.after !== null ? <ins>{valueLabel(c.key, c.after)}</ins> : null}
                         </li>
                       ))}
                     </ul>

@@ -258,7 +258,7 @@ function Preview({ loaded, onCancel, onImport }: { loaded: Loaded; onCancel(): v
           {t('admin.import.chooseAnother')}
         </button>
         <button type="button" className="button button-primary" onClick={onImport} disabled={loaded.problems.length > 0 || loaded.rows.length === 0} data-testid="admin-import-start">
-          {t('admin.import.start', { count: loaded.rows.length })}
+          {tp('admin.import.start', loaded.rows.length)}
         </button>
       </div>
       {loaded.problems.length > 0 ? <p className="muted admin-hint">{t('admin.import.fixFirst')}</p> : null}
@@ -306,7 +306,7 @@ function Progress(props: {
           data-failed={summary.failedBatches + summary.skippedBatches}
         >
           <p>
-            {t('admin.import.resultBatches', { landed: summary.landedBatches, total: progress.batches.length })}{' '}
+            {tp('admin.import.resultBatches', progress.batches.length, { landed: summary.landedBatches })}{' '}
             {tp('admin.import.resultCreated', summary.createdMembers)}
           </p>
           {summary.notImportedLines > 0 ? <p>{tp('admin.import.resultNotImported', summary.notImportedLines)}</p> : null}
@@ -316,7 +316,7 @@ function Progress(props: {
         {progress.batches.map((b) => (
           <li key={b.index} data-testid="admin-import-batch" data-state={b.outcome.state} className={`admin-batch is-${b.outcome.state}`}>
             <div className="admin-batch-head">
-              <span>{t('admin.import.batch', { n: b.index + 1, first: b.firstLine, last: b.lastLine, rows: b.rows })}</span>
+              <span>{tp('admin.import.batch', b.rows, { n: b.index + 1, first: b.firstLine, last: b.lastLine })}</span>
               <span className="admin-batch-state">
                 {b.outcome.state === 'running' ? <Spinner /> : null}
                 {t(`admin.import.state.${b.outcome.state}` as MessageKey)}

@@ -151,7 +151,7 @@ export function MembersPage({ chart }: { chart: AdminChart }) {
                     {m.departmentIds.length > 1 ? <span className="muted"> +{m.departmentIds.length - 1}</span> : null}
                   </td>
                   <td>{m.title ?? '—'}</td>
-                  <td>{t(`admin.role.${m.role}` as MessageKey)}</td>
+                  <td className="admin-nowrap">{t(`admin.role.${m.role}` as MessageKey)}</td>
                   <td className="admin-flags">
                     {m.kind === 'guest' ? <span className="tag tag-external">{t('admin.kind.guest')}</span> : null}
                     {m.status === 'offboarded' ? <span className="tag">{t('admin.status.offboarded')}</span> : null}
@@ -224,7 +224,7 @@ export function MembersPage({ chart }: { chart: AdminChart }) {
             await chart.refresh();
             setDialog(null);
             const left = r.value.groupsLeft;
-            setNotice(() => (x: Translator) => x.t('admin.members.offboarded', { name: displayName(dialog.member, x.locale), count: left }));
+            setNotice(() => (x: Translator) => x.tp('admin.members.offboarded', left, { name: displayName(dialog.member, x.locale) }));
             return null;
           }}
         />

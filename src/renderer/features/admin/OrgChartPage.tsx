@@ -226,9 +226,11 @@ export function OrgChartPage({ chart }: { chart: AdminChart }) {
               <ul className="admin-people" data-testid="admin-dept-members">
                 {directMembers.map((m) => (
                   <li key={m.id}>
-                    <span>{displayName(m, locale)}</span>
-                    {m.title ? <span className="muted"> · {m.title}</span> : null}
-                    {m.id === selected.headId ? <span className="tag">{t('admin.chart.headTag')}</span> : null}
+                    <span className="admin-person-name">
+                      {displayName(m, locale)}
+                      {m.id === selected.headId ? <span className="tag">{t('admin.chart.headTag')}</span> : null}
+                    </span>
+                    {m.title ? <span className="muted admin-person-title">{m.title}</span> : null}
                   </li>
                 ))}
               </ul>
@@ -463,7 +465,7 @@ function DeleteDialog(props: {
   onClose(): void;
   onSubmit(moveMembersTo: string | null): void;
 }) {
-  const { t, locale } = useT();
+  const { t, tp, locale } = useT();
   const inside = subtreeIds(props.departments, props.dept.id);
   const affected = props.members.filter((m) => m.status === 'active' && m.departmentIds.some((d) => inside.has(d))).length;
   const subs = inside.size - 1;
@@ -481,10 +483,10 @@ function DeleteDialog(props: {
           props.onSubmit(needsTarget ? moveTo || null : null);
         }}
       >
-        {subs > 0 ? <p>{t('admin.chart.deleteSubs', { count: subs })}</p> : null}
+        {subs > 0 ? <p>{tp('admin.chart.deleteSubs', subs)}</p> : null}
         {needsTarget ? (
           <>
-            <p>{t('admin.chart.deleteHasMembers', { count: affected })}</p>
+            <p>{tp('admin.chart.deleteHasMembers', affected)}</p>
             <label className="admin-field">
               <span>{t('admin.chart.moveMembersTo')}</span>
               <select autoFocus value={moveTo} onChange={(e) => setMoveTo(e.target.value)} data-testid="admin-delete-move-to">

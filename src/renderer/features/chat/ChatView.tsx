@@ -13,7 +13,7 @@ import './chat.css';
 /** One open group: header, message log, composer. Mounted per group (keyed by id). */
 export function ChatView({ groupId }: { groupId: string }) {
   const { t, tp } = useT();
-  const { db, engine } = useSignedIn();
+  const { db, engine, profile } = useSignedIn();
   const group = useLiveQuery(async () => (await db.groups.get(groupId)) ?? null, [db, groupId]);
   const listRef = useRef<MessageListHandle>(null);
   const [infoOpen, setInfoOpen] = useState(false);
@@ -23,6 +23,12 @@ export function ChatView({ groupId }: { groupId: string }) {
     engine.openGroup(groupId);
     return () => engine.openGroup(null);
   }, [engine, groupId]);
+  // The detail gives the announcement and whether this member may speak (muted, mute-all); kept
+  // fresh by pushes while the chat is open.
+  useEffect(() => engine.watchGroupDetail(groupId), [engine, groupId]);
+  const detail = useLiveQuery(async () => (await db.groupDetails.get(groupId)) ?? null, [db, groupId]);
+  const meInGroup = detail?.members.find((m) => m.id === profile.member.id);
+  const silenced = meInGroup?.muted ? t('chat.muted') : detail?.settings.muteAll && meInGroup?.role === 'member' ? t('chat.mutedAll') : null;
 
   if (group === undefined) {
     return (
@@ -62,8 +68,20 @@ export function ChatView({ groupId }: { groupId: string }) {
           <span aria-hidden="true">⋯</span>
         </button>
       </header>
+      {detail?.announcement?.text ? (
+        <button type="button" className="announcement-strip" data-testid="chat-announcement" onClick={() => setInfoOpen(true)}>
+          <span className="announcement-strip-label">{t('chat.announcement')}</span>
+          <span className="announcement-strip-text">{detail.announcement.text}</span>
+        </button>
+      ) : null}
       <MessageList ref={listRef} group={group} />
-      <Composer groupId={group.id} onSent={() => listRef.current?.scrollToBottom()} />
+      {silenced ? (
+        <div className="composer composer-silenced" role="status" data-testid="composer-silenced">
+          {silenced}
+        </div>
+      ) : (
+        <Composer groupId={group.id} onSent={() => listRef.current?.scrollToBottom()} />
+      )}
     </div>
       {infoOpen ? (
         <GroupInfoPanel

@@ -71,7 +71,7 @@ export const MessageItem = memo(function MessageItem({ message: m, senderName, m
           <div className="message-failed" role="alert">
             <span>
               {t('chat.state.failed')}
-              {m.error ? ` · ${te({ code: m.error })}` : ''}
+              {m.error ? ` · ${te({ code: m.error, details: m.errorReason ? { reason: m.errorReason } : undefined })}` : ''}
             </span>
             <button type="button" className="button button-link" data-testid="retry-button" onClick={onRetry}>
               {t('chat.retry')}

@@ -46,7 +46,8 @@ export function ContactsView() {
   }
   const { index } = chart;
   const roots = index.children.get(null) ?? [];
-  const deptId = pane.kind === 'department' ? (pane.id ?? roots[0]?.id ?? null) : null;
+  // A department deleted meanwhile (org:changed) falls back to the top of the chart.
+  const deptId = pane.kind === 'department' ? ((pane.id && index.byId.has(pane.id) ? pane.id : null) ?? roots[0]?.id ?? null) : null;
   const person = personId ? (index.people.get(personId) ?? null) : null;
   const searching = query.trim() !== '';
 

@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Department } from '@shared/contract';
 import { useT } from '../../i18n';
-import { departmentName, membersUnder, type ChartIndex } from './chart';
+import { departmentName, type ChartIndex } from './chart';
 
 interface Props {
   index: ChartIndex;
@@ -152,7 +152,7 @@ export function DepartmentTree({ index, selectedId, onSelect, revealId }: Props)
               <span className="twisty-spacer" aria-hidden="true" />
             )}
             <span className="dept-label">{label}</span>
-            <span className="dept-count muted">{membersUnder(index, d.id).length}</span>
+            <span className="dept-count muted">{index.countUnder.get(d.id) ?? 0}</span>
           </li>
         );
       })}

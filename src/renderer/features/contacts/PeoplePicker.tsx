@@ -4,7 +4,7 @@ import { useT } from '../../i18n';
 import { Avatar } from '../../components/Avatar';
 import { Spinner } from '../../components/Spinner';
 import { displayName } from '../../lib/names';
-import { departmentName, departmentPath, membersUnder, searchPeople, type ChartIndex } from './chart';
+import { departmentName, departmentPath, searchPeople, type ChartIndex } from './chart';
 import { useEnsureOrgChart, useOrgChart } from './useOrgChart';
 import { useConnectionState } from '../../stores/connection';
 import './contacts.css';
@@ -132,7 +132,7 @@ export function PeoplePicker({ selected, onChange, blockedReason, alreadyIn, hid
               <button type="button" className="picker-dept" data-testid="picker-department" onClick={() => setDeptId(d.id)}>
                 <span className="dept-icon" aria-hidden="true" />
                 <span className="picker-dept-name">{departmentName(d, locale)}</span>
-                <span className="muted">{membersUnder(index, d.id).length}</span>
+                <span className="muted">{index.countUnder.get(d.id) ?? 0}</span>
                 <span className="chevron" aria-hidden="true">
                   ›
                 </span>

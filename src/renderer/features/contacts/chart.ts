@@ -10,6 +10,8 @@ export interface ChartIndex {
   /** Active members by department id (a member with several departments is listed in each). */
   members: Map<string, DirectoryMember[]>;
   people: Map<string, DirectoryMember>;
+  /** How many people are in each department and the departments under it (each counted once). */
+  countUnder: Map<string, number>;
 }
 
 const bySortThenName = (a: Department, b: Department) => a.sort - b.sort || a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id);
@@ -35,7 +37,23 @@ export function indexChart(departments: readonly Department[], people: readonly 
     }
   }
   for (const list of members.values()) list.sort(byPersonName);
-  return { byId, children, members, people: new Map(active.map((p) => [p.id, p])) };
+  // Each person counts once in every department above theirs: walk up from each of their departments.
+  const under = new Map<string, Set<string>>();
+  for (const p of active) {
+    for (const start of p.departmentIds) {
+      let d = byId.get(start);
+      const seen = new Set<string>();
+      while (d && !seen.has(d.id)) {
+        seen.add(d.id);
+        let set = under.get(d.id);
+        if (!set) under.set(d.id, (set = new Set()));
+        set.add(p.id);
+        d = d.parentId ? byId.get(d.parentId) : undefined;
+      }
+    }
+  }
+  const countUnder = new Map([...under].map(([id, set]) => [id, set.size]));
+  return { byId, children, members, people: new Map(active.map((p) => [p.id, p])), countUnder };
 }
 
 export const byPersonName = (a: DirectoryMember, b: DirectoryMember) => a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id);
@@ -56,13 +74,6 @@ export function subtreeIds(index: ChartIndex, rootId: string): Set<string> {
   return out;
 }
 
-/** Everyone in a department and the departments under it, once each. */
-export function membersUnder(index: ChartIndex, rootId: string): DirectoryMember[] {
-  const seen = new Map<string, DirectoryMember>();
-  for (const id of subtreeIds(index, rootId)) for (const m of index.members.get(id) ?? []) seen.set(m.id, m);
-  return [...seen.values()].sort(byPersonName);
-}
-
 /** Root-to-department path, for breadcrumbs and card subtitles. */
 export function departmentPath(index: ChartIndex, id: string): Department[] {
   const path: Department[] = [];
@@ -76,11 +87,38 @@ export function departmentPath(index: ChartIndex, id: string): Department[] {
   return path;
 }
 
+// Pinyin initials without a dictionary: under Chinese collation (pinyin order) each of these
+// characters is the first of its initial letter, so a character's initial is that of the last
+// boundary not after it. Good for the common surnames and given names (张伟 -> zw, 李娜 -> ln).
+const PINYIN_LETTERS = 'abcdefghjklmnopqrstwxyz';
+const PINYIN_BOUNDARIES = '阿八嚓哒妸发旮哈讥咔垃妈拏噢妑七呥扨它穵夕丫帀';
+let collator: Intl.Collator | null = null;
+const initialsCache = new Map<string, string>();
+
+export function pinyinInitials(name: string): string {
+  const cached = initialsCache.get(name);
+  if (cached !== undefined) return cached;
+  collator ??= new Intl.Collator('zh-CN');
+  const boundaries = Array.from(PINYIN_BOUNDARIES);
+  let out = '';
+  for (const ch of name) {
+    if (!/[\u3400-\u9fff]/.test(ch)) {
+      if (/[a-z]/i.test(ch)) out += ch.toLowerCase();
+      continue;
+    }
+    let at = -1;
+    for (let i = 0; i < boundaries.length && collator.compare(boundaries[i]!, ch) <= 0; i++) at = i;
+    if (at >= 0) out += PINYIN_LETTERS[at];
+  }
+  initialsCache.set(name, out);
+  return out;
+}
+
 const fold = (s: string) => s.normalize('NFKC').toLocaleLowerCase().replace(/\s+/g, ' ').trim();
 
 /**
- * Search by Chinese name, English name (either word order: "zhang wei" and "wei zhang"), account,
- * employee id or title. Case- and width-insensitive.
+ * Search by Chinese name, English name (either word order: "zhang wei" and "wei zhang"), pinyin
+ * initials ("zw"), account, employee id or title. Case- and width-insensitive.
  */
 export function personMatches(p: DirectoryMember, query: string): boolean {
   const q = fold(query);
@@ -88,9 +126,11 @@ export function personMatches(p: DirectoryMember, query: string): boolean {
   const en = fold(p.nameEn ?? '');
   const reversed = en.split(' ').reverse().join(' ');
   const compact = q.replace(/ /g, '');
-  return [fold(p.name), en, reversed, fold(p.account), fold(p.employeeId ?? ''), fold(p.title ?? '')].some(
+  const found = [fold(p.name), en, reversed, fold(p.account), fold(p.employeeId ?? ''), fold(p.title ?? '')].some(
     (field) => field.includes(q) || (compact.length > 1 && field.replace(/ /g, '').includes(compact)),
   );
+  // Initials of a Chinese name: "zw" finds 张伟 (two letters at least, so one letter is not everyone).
+  return found || (/^[a-z]{2,}$/.test(compact) && /[\u3400-\u9fff]/.test(p.name) && pinyinInitials(p.name).startsWith(compact));
 }
 
 export function searchPeople(index: ChartIndex, query: string, limit = 200): DirectoryMember[] {

@@ -50,7 +50,7 @@ export const contactsZhCN: { readonly [K in keyof typeof contactsEn]: string } =
   'contacts.noChartOffline': '联网后将在此显示组织架构，请检查网络连接。',
   'contacts.chartFailed': '组织架构加载失败。{reason}',
   'contacts.emptyChart': '还没有部门。管理员可在“管理后台”中搭建组织架构。',
-  'contacts.searchPlaceholder': '搜索姓名、英文名或账号',
+  'contacts.searchPlaceholder': '搜索姓名、拼音首字母或账号',
   'contacts.searchResults': '搜索结果',
   'contacts.orgChart': '组织架构',
   'contacts.myGroups': '我的群组',

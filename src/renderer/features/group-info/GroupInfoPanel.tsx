@@ -479,7 +479,13 @@ function MemberList(props: {
                 {other && other !== name ? <span className="muted info-member-sub">{other}</span> : m.title ? <span className="muted info-member-sub">{m.title}</span> : null}
               </span>
               {actions.length > 0 ? (
-                <span className="member-menu">
+                <span
+                  className="member-menu"
+                  onBlur={(e) => {
+                    // Focus (or a click) leaving the menu closes it.
+                    if (open && !(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) setMenuFor(null);
+                  }}
+                >
                   <button
                     type="button"
                     className="button button-quiet icon-button"
@@ -497,9 +503,16 @@ function MemberList(props: {
                       role="group"
                       aria-label={t('groupInfo.memberActions', { name })}
                       onKeyDown={(e) => {
+                        const items = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button:not(:disabled)')];
+                        const at = items.indexOf(document.activeElement as HTMLButtonElement);
                         if (e.key === 'Escape') {
                           e.stopPropagation();
                           setMenuFor(null);
+                          // Back to the ⋯ button the menu came from.
+                          (e.currentTarget.previousElementSibling as HTMLElement | null)?.focus();
+                        } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                          e.preventDefault();
+                          items[(at + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
                         }
                       }}
                     >

@@ -29,13 +29,15 @@ export function CreateGroupDialog({ preselected, onClose }: { preselected: reado
   const { engine, profile } = useSignedIn();
   const orgRole = useOrgRole();
   const chart = useOrgChart();
+  const iAmGuest = chart?.me?.kind === 'guest';
   const types = useMemo(
     () =>
       CreatableGroupType.options
         .map((type) => ({ type, decision: decide(`group.create.${type}`, { orgRole }) }))
-        .filter((x) => x.decision.allowed)
+        // An outside contact owns only groups they may be in (the database refuses the rest).
+        .filter((x) => x.decision.allowed && (!iAmGuest || GUEST_TYPES.includes(x.type)))
         .map((x) => ({ type: x.type, approval: x.decision.allowed && x.decision.approval })),
-    [orgRole],
+    [orgRole, iAmGuest],
   );
   const [picked, setPicked] = useState<string[]>(() => preselected.filter((id) => id !== profile.member.id));
   const [type, setType] = useState<CreatableType>(types[0]?.type ?? 'internal');
