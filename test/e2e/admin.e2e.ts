@@ -384,7 +384,11 @@ describe('admin pages', () => {
     await treeItem(deptName).click();
     await expect.poll(() => page.getByTestId('admin-dept-title').textContent()).toBe(deptName);
     await shot('12-chart-zh');
-    await nav('members').click();
+    // 203 people: the chart lists some, and links to the Members page filtered by the department.
+    await page.getByTestId('admin-dept-all-members').click();
+    await expect.poll(() => page.getByTestId('admin-member-count').textContent()).toMatch(/^203 \//);
+    expect(await page.getByTestId('admin-member-dept-filter').inputValue()).not.toBe('');
+    await page.getByTestId('admin-member-dept-filter').selectOption('');
     await page.getByTestId('admin-members-table').waitFor();
     await shot('13-members-zh');
     await page.getByTestId('admin-member-new').click();

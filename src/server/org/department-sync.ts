@@ -1,7 +1,8 @@
+import type { SystemEvent } from '@shared/contract';
 import { DEPARTMENT_GROUP_MIN_MEMBERS, GROUP_MEMBER_CAP, GROUP_NAME_MAX_CHARS } from '@shared/rules/limits';
+import { systemEventFallback } from '@shared/rules/system-events';
 import {
   addMemberships,
-  createGroup,
   dissolveGroup,
   lockGroup,
   personRef,
@@ -12,6 +13,8 @@ import {
   type GroupRow,
   type PersonRow,
 } from '../groups/membership';
+import { listSummaries } from '../groups/repository';
+import { MESSAGE_SELECT, toMessage, type MessageRow } from '../rows';
 import type { Db } from '../storage';
 import { toInt } from '../storage';
 
@@ -35,9 +38,10 @@ import { toInt } from '../storage';
  * - A **closed** group (S2's `groups:closeDepartmentSync`: type no longer 'department', department_id
  *   null) is never touched again: every query below only looks at active groups of type 'department'.
  *
- * Set-based: three statements compute what differs for the whole organization; only groups that
- * differ are locked and changed, each in one batch through the membership module (so the caps,
- * system messages and pushes are the same as for any other membership change). Running it twice
+ * Set-based: a few statements compute what differs (for the whole organization, or only the
+ * departments a change touched); only groups that differ are locked and changed, each in one batch
+ * through the membership module (so the caps, system messages and pushes are the same as for any
+ * other membership change); new groups are created in bulk (createDepartmentGroups). Running it twice
  * changes nothing the second time. It runs inside the caller's transaction, under the per-org
  * org-chart advisory lock (taken again here: re-entrant, and a caller that forgot cannot race).
  */
@@ -180,23 +184,13 @@ export const syncDepartmentGroups = async (tx: Db, effects: Effects, orgId: stri
   );
   if (fresh.length > 0) {
     const people = await peopleById(tx, fresh.flatMap((d) => d.members.slice(0, GROUP_MEMBER_CAP.department)));
-    for (const d of fresh) {
+    const plans = fresh.map((d) => {
       const members = pick(people, d.members.slice(0, GROUP_MEMBER_CAP.department));
-      const owner = members.find((m) => m.id === d.head_id) ?? members[0]!;
-      await createGroup(tx, effects, {
-        orgId,
-        name: departmentGroupName(d.name, d.name_en),
-        type: 'department',
-        owner,
-        members,
-        departmentId: d.id,
-        homeDepartmentId: d.id,
-        actor: null,
-        source: 'department',
-      });
-      report.created++;
-      report.added += members.length;
-    }
+      return { departmentId: d.id, name: departmentGroupName(d.name, d.name_en), owner: members.find((m) => m.id === d.head_id) ?? members[0]!, members };
+    });
+    await createDepartmentGroups(tx, effects, orgId, plans);
+    report.created += plans.length;
+    report.added += plans.reduce((n, p) => n + p.members.length, 0);
   }
   return report;
 };
@@ -226,4 +220,72 @@ const settleOwner = async (tx: Db, effects: Effects, group: GroupRow, department
     [group.id, [wanted, ...(r.owner_id ? [r.owner_id] : [])]],
   );
   queueMembersChanged(effects, group.id, changed);
+};
+
+interface NewDepartmentGroup {
+  departmentId: string;
+  name: string;
+  owner: PersonRow;
+  /** Everyone, the owner included, longest-standing first; at most the cap. */
+  members: PersonRow[];
+}
+
+/**
+ * Creates department groups in bulk: the rows `createGroup` (groups/membership.ts) writes for a
+ * department group made by the system — the group with its defaults, the owner and the members
+ * (join source 'department', founding members read from the first message), the 'created' and
+ * 'member_joined' system messages — in five statements for any number of groups instead of ~16
+ * per group, so a whole organization's first sync stays within seconds (bench/org.ts). A new
+ * group has no audience yet: its members' sockets join the room, then each member gets
+ * `group:added` and the room the 'member_joined' message; there is nobody to send
+ * `group:members` / `group:updated` to. Keep in step with createGroup (a test compares both).
+ */
+export const createDepartmentGroups = async (tx: Db, effects: Effects, orgId: string, plans: readonly NewDepartmentGroup[]): Promise<string[]> => {
+  if (plans.length === 0) return [];
+  const created = await tx.query<{ id: string; department_id: string }>(
+    `insert into groups (org_id, name, type, owner_id, department_id, home_department_id, member_cap)
+     select $1, t.name, 'department', t.owner, t.dept, t.dept, $5 from unnest($2::text[], $3::uuid[], $4::uuid[]) as t(name, owner, dept)
+     returning id, department_id`,
+    [orgId, plans.map((p) => p.name), plans.map((p) => p.owner.id), plans.map((p) => p.departmentId), GROUP_MEMBER_CAP.department],
+  );
+  const groupOf = new Map(created.map((g) => [g.department_id, g.id]));
+  const rows = plans.flatMap((p) => p.members.map((m) => ({ group: groupOf.get(p.departmentId)!, member: m.id, role: m.id === p.owner.id ? 'owner' : 'member' })));
+  await tx.query(
+    `insert into group_members (group_id, member_id, org_id, role, join_source)
+     select t.g, t.m, $1, t.r, 'department' from unnest($2::uuid[], $3::uuid[], $4::text[]) as t(g, m, r)`,
+    [orgId, rows.map((r) => r.group), rows.map((r) => r.member), rows.map((r) => r.role)],
+  );
+  const messages = plans.flatMap((p) => {
+    const group = groupOf.get(p.departmentId)!;
+    const others = p.members.filter((m) => m.id !== p.owner.id);
+    const events: SystemEvent[] = [{ type: 'created', actor: null, targets: [] }];
+    if (others.length > 0) events.push({ type: 'member_joined', actor: null, targets: others.slice(0, 200).map(personRef) });
+    return events.map((e, i) => ({ group, seq: i + 1, event: e }));
+  });
+  const inserted = await tx.query<{ id: string; group_id: string; seq: number }>(
+    `insert into messages (group_id, seq, sender_id, kind, body, system, created_at)
+     select t.g, t.s, null, 'system', t.b, t.e::jsonb, clock_timestamp() from unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) as t(g, s, b, e)
+     returning id, group_id, seq`,
+    [messages.map((m) => m.group), messages.map((m) => m.seq), messages.map((m) => systemEventFallback(m.event)), messages.map((m) => JSON.stringify(m.event))],
+  );
+  const groupIds = created.map((g) => g.id);
+  await tx.query(
+    `update groups g set last_seq = x.seq, updated_at = x.at
+       from (select group_id, max(seq) as seq, max(created_at) as at from messages where group_id = any($1::uuid[]) group by group_id) x
+      where g.id = x.group_id`,
+    [groupIds],
+  );
+  const joinedIds = inserted.filter((m) => toInt(m.seq) === 2).map((m) => m.id);
+  effects.add(async ({ db, pushes }) => {
+    for (const r of rows) pushes.joinGroup(r.member, r.group);
+    if (joinedIds.length > 0) {
+      const joined = await db.query<MessageRow>(`${MESSAGE_SELECT} where m.id = any($1::uuid[])`, [joinedIds]);
+      for (const m of joined) pushes.toGroup(m.group_id, 'message:new', toMessage(m));
+    }
+    for (const r of rows) {
+      const [summary] = await listSummaries(db, r.member, r.group);
+      if (summary) pushes.toMember(r.member, 'group:added', summary);
+    }
+  });
+  return groupIds;
 };

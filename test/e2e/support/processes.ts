@@ -46,7 +46,7 @@ export function managedProcess(name: string, entry: string, env: Record<string, 
       });
       child = proc;
       await new Promise<void>((res, rej) => {
-        const timer = setTimeout(() => rej(new Error(`${name} did not become ready in 60 s:\n${log}`)), 60_000);
+        const timer = setTimeout(() => rej(new Error(`${name} did not become ready in 120 s:\n${log}`)), 120_000);
         const onData = (chunk: Buffer) => {
           log += chunk.toString();
           const line = log.split('\n').find((l) => l.startsWith(readyPrefix));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MusterError } from '@shared/contract';
-import { Effects } from '../../../src/server/groups/membership';
-import { syncDepartmentGroups } from '../../../src/server/org/department-sync';
+import { createGroup, Effects, type PersonRow } from '../../../src/server/groups/membership';
+import { createDepartmentGroups, syncDepartmentGroups } from '../../../src/server/org/department-sync';
 import type { OrgService } from '../../../src/server/org/service';
 import { migrate, openDatabase, toInt, type Db } from '../../../src/server/storage';
 import { backends, type TestDatabase } from '../support/databases';
@@ -271,6 +271,43 @@ describe.each(backends)('department sync on $name', (backend) => {
     await svc.updateMember(org.adminId, org.orgId, { id: people[2]!, fields: { restrictedView: true } });
     expect((await group()).map((g) => [g.status, g.n])).toEqual([['dissolved', 0]]);
     expect(await brokenInvariants(db, org.orgId)).toEqual([]);
+  });
+
+  it('bulk creation writes what createGroup writes for a department group', async () => {
+    const org = await makeSmallOrg(db);
+    const svc = orgService(db);
+    const a = (await svc.createDepartment(org.adminId, org.orgId, { parentId: org.rootId, name: '批量', nameEn: 'Bulk' })).id;
+    const b = (await svc.createDepartment(org.adminId, org.orgId, { parentId: org.rootId, name: '逐个', nameEn: 'One by one' })).id;
+    const people: PersonRow[] = [];
+    for (let i = 0; i < 4; i++) {
+      const m = await svc.createMember(org.adminId, org.orgId, {
+        account: `bulk${i}`,
+        role: 'employee',
+        fields: { name: `批量${i}`, nameEn: `Bulk ${i}`, employeeId: null, mobile: null, email: null, title: null, kind: 'employee', hidden: false, restrictedView: false, realNameVerified: false },
+        departments: { departmentIds: [org.rootId], primaryDepartmentId: org.rootId },
+      });
+      people.push({ id: m.member.id, name: m.member.name, name_en: m.member.nameEn, title: null, kind: 'employee', status: 'active' });
+    }
+    const [bulk, single] = await db.transaction(async (tx) => {
+      const effects = new Effects();
+      const [g1] = await createDepartmentGroups(tx, effects, org.orgId, [{ departmentId: a, name: '批量 Bulk', owner: people[1]!, members: people }]);
+      const g2 = await createGroup(tx, effects, {
+        orgId: org.orgId, name: '逐个 One by one', type: 'department', owner: people[1]!, members: people, departmentId: b, homeDepartmentId: b, actor: null, source: 'department',
+      });
+      return [g1!, g2.id];
+    });
+    const shape = async (groupId: string) => ({
+      group: await db.query(
+        `select type, owner_id, member_cap, avatar_color, status, join_verification, searchable, only_admins_invite, mute_all, at_all, newcomer_history,
+                announcement, created_by, last_seq, department_id is not null as has_department, home_department_id = department_id as home
+           from groups where id = $1`,
+        [groupId],
+      ),
+      members: await db.query('select member_id, role, join_source, added_by, joined_seq, muted, member_kind, group_type from group_members where group_id = $1 order by member_id', [groupId]),
+      messages: await db.query('select seq, sender_id, kind, body, system from messages where group_id = $1 order by seq', [groupId]),
+      updatedIsLastMessage: await db.query('select g.updated_at = (select max(created_at) from messages m where m.group_id = g.id) as ok from groups g where g.id = $1', [groupId]),
+    });
+    expect(await shape(bulk)).toEqual(await shape(single));
   });
 
   it('two connections editing the chart at the same time leave it consistent', async () => {

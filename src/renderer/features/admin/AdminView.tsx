@@ -39,6 +39,8 @@ export function AdminView() {
   const orgRole = useOrgRole();
   const pages = PAGES.filter((p) => can(p.permission, { orgRole }));
   const [chosen, setChosen] = useState<AdminPage>('chart');
+  // The org chart's "all members" link opens Members filtered by that department.
+  const [membersOf, setMembersOf] = useState<{ departmentId: string; at: number } | null>(null);
   const page = pages.find((p) => p.id === chosen)?.id ?? pages[0]?.id ?? null;
   const chart = useAdminChart();
   const requests = useRequests(page !== null && pages.some((p) => p.id === 'requests'));
@@ -113,9 +115,15 @@ export function AdminView() {
           </div>
         ) : null}
         {page === 'chart' ? (
-          <OrgChartPage chart={chart} />
+          <OrgChartPage
+            chart={chart}
+            onShowMembers={(departmentId) => {
+              setMembersOf({ departmentId, at: Date.now() });
+              setChosen('members');
+            }}
+          />
         ) : page === 'members' ? (
-          <MembersPage chart={chart} />
+          <MembersPage key={membersOf?.at ?? 0} chart={chart} initialDepartmentId={membersOf?.departmentId ?? null} />
         ) : page === 'import' ? (
           <ImportPage chart={chart} />
         ) : page === 'audit' ? (

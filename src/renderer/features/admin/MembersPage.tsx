@@ -20,11 +20,11 @@ type DialogState =
   | { kind: 'password'; member: DirectoryMember; password: string }
   | null;
 
-export function MembersPage({ chart }: { chart: AdminChart }) {
+export function MembersPage({ chart, initialDepartmentId = null }: { chart: AdminChart; initialDepartmentId?: string | null }) {
   const tr = useT();
   const { t, te, locale } = tr;
   const { engine, profile } = useSignedIn();
-  const [filter, setFilter] = useState<MemberFilter>(EMPTY_MEMBER_FILTER);
+  const [filter, setFilter] = useState<MemberFilter>({ ...EMPTY_MEMBER_FILTER, departmentId: initialDepartmentId });
   const query = useDeferredValue(filter.query);
   const [limit, setLimit] = useState(PAGE_ROWS);
   const [dialog, setDialog] = useState<DialogState>(null);

@@ -18,7 +18,10 @@ type DialogState =
   | null;
 
 /** Org chart admin: the department tree on the left, the selected department and its actions on the right. */
-export function OrgChartPage({ chart }: { chart: AdminChart }) {
+/** Members listed under a department; the Members page shows all of them. */
+const DIRECT_MEMBERS_SHOWN = 30;
+
+export function OrgChartPage({ chart, onShowMembers }: { chart: AdminChart; onShowMembers(departmentId: string): void }) {
   const tr = useT();
   const { t, te, locale } = tr;
   const { engine } = useSignedIn();
@@ -108,7 +111,12 @@ export function OrgChartPage({ chart }: { chart: AdminChart }) {
   };
 
   const head = selected?.headId ? members.find((m) => m.id === selected.headId) : undefined;
-  const directMembers = selected ? members.filter((m) => m.status === 'active' && m.departmentIds.includes(selected.id)) : [];
+  const collator = new Intl.Collator(locale);
+  const directMembers = selected
+    ? members
+        .filter((m) => m.status === 'active' && m.departmentIds.includes(selected.id))
+        .sort((a, b) => Number(b.id === selected.headId) - Number(a.id === selected.headId) || collator.compare(displayName(a, locale), displayName(b, locale)))
+    : [];
   const canMoveUp = selected ? reorderPayload(departments, selected.id, -1) !== null : false;
   const canMoveDown = selected ? reorderPayload(departments, selected.id, 1) !== null : false;
   const isRoot = selected?.parentId === null;
@@ -224,7 +232,7 @@ export function OrgChartPage({ chart }: { chart: AdminChart }) {
               </p>
             ) : (
               <ul className="admin-people" data-testid="admin-dept-members">
-                {directMembers.map((m) => (
+                {directMembers.slice(0, DIRECT_MEMBERS_SHOWN).map((m) => (
                   <li key={m.id}>
                     <span className="admin-person-name">
                       {displayName(m, locale)}
@@ -235,6 +243,11 @@ export function OrgChartPage({ chart }: { chart: AdminChart }) {
                 ))}
               </ul>
             )}
+            {directMembers.length > DIRECT_MEMBERS_SHOWN ? (
+              <button type="button" className="button button-link admin-more-link" onClick={() => onShowMembers(selected.id)} data-testid="admin-dept-all-members">
+                {t('admin.chart.allMembers', { count: directMembers.length })}
+              </button>
+            ) : null}
           </>
         ) : (
           <p className="muted">{t('admin.chart.empty')}</p>
