@@ -420,7 +420,9 @@ describe('admin pages', () => {
     await page.getByTestId('admin-delete-confirm').click();
     await treeItem(deptName).waitFor({ state: 'detached', timeout: 15_000 });
     await nav('members').click();
+    await page.getByTestId('admin-member-search').fill(`qa.${stamp}`);
     await expect.poll(() => memberRow(`qa.${stamp}`).textContent(), { timeout: 15_000 }).toContain('R&D Center / QA');
+    await page.getByTestId('admin-member-search').fill('');
   });
   it('offline, the admin pages open from the cached chart and say it may be out of date', async () => {
     await stack.server.stop();

@@ -64,6 +64,7 @@ export function AdminView() {
       e.key === 'ArrowDown' ? (at + 1) % pages.length : e.key === 'ArrowUp' ? (at - 1 + pages.length) % pages.length : e.key === 'Home' ? 0 : e.key === 'End' ? pages.length - 1 : -1;
     if (to < 0) return;
     e.preventDefault();
+    setMembersOf(null);
     setChosen(pages[to]!.id);
     navRef.current?.querySelectorAll<HTMLButtonElement>('button')[to]?.focus();
   };
@@ -86,7 +87,10 @@ export function AdminView() {
                 tabIndex={p.id === page ? 0 : -1}
                 className={`admin-nav-item${p.id === page ? ' is-active' : ''}`}
                 data-testid={`admin-nav-${p.id}`}
-                onClick={() => setChosen(p.id)}
+                onClick={() => {
+                  setMembersOf(null);
+                  setChosen(p.id);
+                }}
               >
                 <span className="admin-nav-icon" aria-hidden="true">
                   <svg viewBox="0 0 24 24">

@@ -31,9 +31,11 @@ export function MembersPage({ chart, initialDepartmentId = null }: { chart: Admi
   const [notice, setNotice] = useState<Msg | null>(null);
   const { departments, members } = chart;
 
+  // A department deleted meanwhile filters nothing out rather than everything.
+  const departmentId = filter.departmentId && departments?.some((d) => d.id === filter.departmentId) ? filter.departmentId : null;
   const rows = useMemo(
-    () => (departments && members ? filterMembers(members, departments, { ...filter, query }, locale) : []),
-    [departments, members, filter, query, locale],
+    () => (departments && members ? filterMembers(members, departments, { ...filter, departmentId, query }, locale) : []),
+    [departments, members, filter, departmentId, query, locale],
   );
   const deptRows = useMemo(() => visibleRows(buildTree(departments ?? []), new Set()), [departments]);
 
@@ -54,7 +56,7 @@ export function MembersPage({ chart, initialDepartmentId = null }: { chart: Admi
     setFilter((f) => ({ ...f, ...patch }));
     setLimit(PAGE_ROWS);
   };
-  const filtered = filter.query !== '' || filter.departmentId !== null || filter.kind !== 'all' || filter.status !== 'active';
+  const filtered = filter.query !== '' || departmentId !== null || filter.kind !== 'all' || filter.status !== 'active';
 
   return (
     <div className="admin-members">
@@ -76,7 +78,7 @@ export function MembersPage({ chart, initialDepartmentId = null }: { chart: Admi
         />
         <label className="admin-inline-field">
           <span>{t('admin.members.department')}</span>
-          <select value={filter.departmentId ?? ''} onChange={(e) => set({ departmentId: e.target.value || null })} data-testid="admin-member-dept-filter">
+          <select value={departmentId ?? ''} onChange={(e) => set({ departmentId: e.target.value || null })} data-testid="admin-member-dept-filter">
             <option value="">{t('admin.members.allDepartments')}</option>
             {deptRows.map((n) => (
               <option key={n.dept.id} value={n.dept.id}>
@@ -201,7 +203,7 @@ export function MembersPage({ chart, initialDepartmentId = null }: { chart: Admi
           member={dialog.kind === 'edit' ? dialog.member : null}
           departments={departments}
           members={members}
-          defaultDepartmentId={filter.departmentId}
+          defaultDepartmentId={departmentId}
           onClose={() => setDialog(null)}
           onDone={async (result) => {
             await chart.refresh();

@@ -111,7 +111,7 @@ export function OrgChartPage({ chart, onShowMembers }: { chart: AdminChart; onSh
   };
 
   const head = selected?.headId ? members.find((m) => m.id === selected.headId) : undefined;
-  const collator = new Intl.Collator(locale);
+  const collator = new Intl.Collator(locale, { numeric: true });
   const directMembers = selected
     ? members
         .filter((m) => m.status === 'active' && m.departmentIds.includes(selected.id))

@@ -34,7 +34,7 @@ export function filterMembers(
     const hay = [m.name, m.nameEn, m.account, m.employeeId, m.mobile, m.email, m.title].map(fold).join('\u0000');
     return words.every((w) => hay.includes(w));
   });
-  const collator = new Intl.Collator(locale);
+  const collator = new Intl.Collator(locale, { numeric: true }); // 批量2 before 批量10
   const label = (m: DirectoryMember) => (locale === 'en' && m.nameEn ? m.nameEn : m.name);
   return out.sort((a, b) => collator.compare(label(a), label(b)) || a.id.localeCompare(b.id));
 }
