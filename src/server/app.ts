@@ -25,7 +25,6 @@ import { orgHandlers } from './org/handlers';
 import { importHandlers } from './org/import-handlers';
 import { OrgService } from './org/service';
 import { attachRealtime, mergeHandlers, type SocketRateLimit } from './realtime';
-import { pendingHandlers } from './pending-handlers';
 import { DEMO_ORG, DEMO_PASSWORD, seedDemo } from './seed';
 import { describeStorage, migrate, openDatabase, type Db } from './storage';
 
@@ -133,7 +132,6 @@ export const startServer = async (opts: ServerOptions = {}): Promise<RunningServ
         orgHandlers(new OrgService({ db, pushes, logger, kdf, sessions: auth })),
         importHandlers({ db, pushes, logger, kdf }),
         auditHandlers({ db }),
-        pendingHandlers,
       ]),
     );
 

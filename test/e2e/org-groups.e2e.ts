@@ -96,10 +96,10 @@ describe('organization and groups', () => {
     // Esc closes the dialog and gives the focus back to the button that opened it
     await admin.getByTestId('create-group-open').click();
     await dialog.waitFor();
-    await expect.poll(() => admin.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('picker-search');
+    await expect.poll(() => admin.locator(':focus').getAttribute('data-testid')).toBe('picker-search');
     await admin.keyboard.press('Escape'); // clears nothing (empty search), closes
     await dialog.waitFor({ state: 'detached' });
-    expect(await admin.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('create-group-open');
+    expect(await admin.locator(':focus').getAttribute('data-testid')).toBe('create-group-open');
     await admin.getByTestId('create-group-open').click();
     await dialog.waitFor();
     await pick(admin, 'Li Na', 'lina');

@@ -675,6 +675,8 @@ export class GroupManager {
         group.id,
         GROUP_MEMBER_CAP.internal,
       ]);
+      // The department gets no new department group either (department-sync.ts).
+      await tx.query('update departments set group_sync_closed = true where id = $1', [group.department_id]);
       await postSystemMessage(tx, effects, group.id, { type: 'department_sync_closed', actor: scene.me, targets: [] });
       queueGroupUpdated(effects, group.id);
       await this.audit(tx, scene, 'group.departmentSync.close', {

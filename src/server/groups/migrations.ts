@@ -111,4 +111,11 @@ export const GROUP_MIGRATIONS: readonly Migration[] = [
     // from before this version — keep 0: the whole history.
     sql: `alter table group_members add column joined_seq int not null default 0 check (joined_seq >= 0);`,
   },
+  {
+    version: 10,
+    name: 'departments whose group was closed get no new department group',
+    // Closing a department group (groups:closeDepartmentSync) turns it into an ordinary group; without
+    // this flag the next sync would find the department group-less and create a second one.
+    sql: `alter table departments add column group_sync_closed boolean not null default false;`,
+  },
 ];

@@ -35,8 +35,9 @@ import { toInt } from '../storage';
  * - **Dissolved** when the department is deleted, stops being a leaf, or empties (no eligible member
  *   left). Between 1 and 2 eligible members an existing group is KEPT: people who moved out one by one
  *   should not see their colleagues' group vanish and reappear around the threshold (no flapping).
- * - A **closed** group (S2's `groups:closeDepartmentSync`: type no longer 'department', department_id
- *   null) is never touched again: every query below only looks at active groups of type 'department'.
+ * - A **closed** group (`groups:closeDepartmentSync`: type no longer 'department', department_id
+ *   null) is never touched again: every query below only looks at active groups of type 'department';
+ *   and its department (`group_sync_closed`) never gets a new department group.
  *
  * Set-based: a few statements compute what differs (for the whole organization, or only the
  * departments a change touched); only groups that differ are locked and changed, each in one batch
@@ -177,6 +178,7 @@ export const syncDepartmentGroups = async (tx: Db, effects: Effects, orgId: stri
       where d.org_id = $1 and ${ELIGIBLE_MEMBER} ${inScope('d.id', 3)}
         and not exists (select 1 from departments c where c.parent_id = d.id)
         and not exists (select 1 from groups g where g.department_id = d.id and g.status = 'active')
+        and not d.group_sync_closed
       group by d.id
      having count(*) >= $2
       order by d.id`,

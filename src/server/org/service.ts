@@ -262,7 +262,8 @@ export class OrgService {
     const initialPassword = generateInitialPassword();
     const passwordHash = await hashInitialPassword(initialPassword, this.deps.kdf);
     try {
-      const member = await this.change(memberId, orgId, 'org.member.manage', async ({ tx, audit }) => {
+      const member = await this.change(memberId, orgId, 'org.member.manage', async ({ tx, audit, touch }) => {
+        touch(...req.departments.departmentIds);
         if ((await tx.query('select 1 from members where org_id = $1 and account = $2', [orgId, account])).length > 0) {
           throw conflict('duplicate', `The account ${account} already exists in this organization`, { field: 'account' });
         }

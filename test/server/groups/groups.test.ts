@@ -495,6 +495,8 @@ describe.each(backends)('group management on $name', (backend) => {
       expectOk(await request(ln, 'groups:closeDepartmentSync', { groupId: g }));
       expect(await updated).toMatchObject({ groupId: g, type: 'internal', memberCap: 2000, departmentId: null });
       expect((await lastMessage(g)).system?.type).toBe('department_sync_closed');
+      // the department will not get a second department group from the sync
+      expect(await t.server.db.query('select group_sync_closed from departments where id = $1', [dept])).toEqual([{ group_sync_closed: true }]);
       expectErr(await request(ln, 'groups:closeDepartmentSync', { groupId: g }), 'conflict', { reason: 'not_department_group' });
       expectOk(await request(ln, 'groups:addMembers', { groupId: g, memberIds: [f.id('zhangwei')] }));
     });

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MusterError } from '@shared/contract';
+import { GroupManager } from '../../../src/server/groups';
 import { createGroup, Effects, type PersonRow } from '../../../src/server/groups/membership';
+import { noPushes } from '../../../src/server/realtime';
 import { createDepartmentGroups, syncDepartmentGroups } from '../../../src/server/org/department-sync';
 import type { OrgService } from '../../../src/server/org/service';
 import { migrate, openDatabase, toInt, type Db } from '../../../src/server/storage';
 import { backends, type TestDatabase } from '../support/databases';
 import { brokenInvariants } from './invariants';
-import { makeSmallOrg, orgService, prng, type SmallOrg } from './support';
+import { makeSmallOrg, orgService, prng, silentLogger, type SmallOrg } from './support';
 
 /**
  * Department groups follow the org chart: random sequences of org-chart edits through the service
@@ -15,7 +17,7 @@ import { makeSmallOrg, orgService, prng, type SmallOrg } from './support';
  * sync changes nothing, and the chart version moved by exactly one (or not at all when refused).
  * Then two connections editing at once.
  */
-const SEQUENCES = Number(process.env['MUSTER_PROPERTY_SEQUENCES'] ?? 25);
+const SEQUENCES = Number(process.env['MUSTER_PROPERTY_SEQUENCES'] ?? 30);
 const STEPS = 40;
 
 interface State {
@@ -233,6 +235,10 @@ describe.each(backends)('department sync on $name', (backend) => {
     const groupId = (await db.query<{ id: string }>(`select id from groups where department_id = $1 and status = 'active'`, [dept]))[0]!.id;
     // What groups:closeDepartmentSync writes (GroupManager.closeDepartmentSync): an internal group without a department.
     await db.query(`update groups set type = 'internal', department_id = null, member_cap = 2000 where id = $1`, [groupId]);
+    await db.query('update departments set group_sync_closed = true where id = $1', [dept]);
+    // The department still has three eligible members: an edit there must not create a second group.
+    await svc.updateDepartment(org.adminId, org.orgId, { id: dept, name: '关闭测试2' });
+    expect(await db.query(`select id from groups where department_id = $1 and status = 'active'`, [dept])).toEqual([]);
     const before = await db.query('select member_id, role from group_members where group_id = $1 order by member_id', [groupId]);
     const messages = await db.query('select count(*)::int as n from messages where group_id = $1', [groupId]);
     // Everyone leaves the department; the department is then deleted: the closed group stays as it is.
@@ -346,6 +352,39 @@ describe.each(backends)('department sync on $name', (backend) => {
       expect(await version(db, org.orgId)).toBe(v0 + edits.length);
       expect(await brokenInvariants(db, org.orgId)).toEqual([]);
       await resyncChangesNothing(db, org.orgId);
+    } finally {
+      if (other !== db) await other.close();
+    }
+  }, 60_000);
+
+  it('org-chart changes and group changes on the same department group at the same time never deadlock', async () => {
+    const org = await makeSmallOrg(db);
+    const svc = orgService(db);
+    const dept = (await svc.createDepartment(org.adminId, org.orgId, { parentId: org.rootId, name: '锁序', nameEn: null })).id;
+    const people: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const m = await svc.createMember(org.adminId, org.orgId, {
+        account: `lock${i}`,
+        role: 'employee',
+        fields: { name: `锁序${i}`, nameEn: null, employeeId: null, mobile: null, email: null, title: null, kind: 'employee', hidden: false, restrictedView: false, realNameVerified: false },
+        departments: { departmentIds: [dept], primaryDepartmentId: dept },
+      });
+      people.push(m.member.id);
+    }
+    const groupId = (await db.query<{ id: string }>(`select id from groups where department_id = $1 and status = 'active'`, [dept]))[0]!.id;
+    const other = backend.name === 'postgres' ? await openDatabase(database.storage) : db;
+    try {
+      // The head flips (the sync locks the group, moves ownership, then appends audit entries) while
+      // a super admin edits the announcement (the group service locks the group, then appends audit).
+      const groups = new GroupManager(other, noPushes, silentLogger);
+      const work = Array.from({ length: 12 }, (_, i) =>
+        i % 2 === 0
+          ? svc.updateDepartment(org.adminId, org.orgId, { id: dept, headId: people[(i / 2) % 3]! })
+          : groups.setAnnouncement(org.adminId, org.orgId, groupId, `公告 ${i}`),
+      );
+      const results = await Promise.allSettled(work);
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect(await brokenInvariants(db, org.orgId)).toEqual([]);
     } finally {
       if (other !== db) await other.close();
     }

@@ -43,7 +43,7 @@ const CHECKS: Record<string, string> = {
   'a leaf department with enough eligible members has its group': `
     with eligible as (${ELIGIBLE})
     select d.id from departments d
-     where d.org_id = $1 and not exists (select 1 from departments c where c.parent_id = d.id)
+     where d.org_id = $1 and not exists (select 1 from departments c where c.parent_id = d.id) and not d.group_sync_closed
        and (select count(*) from eligible e where e.department_id = d.id) >= ${DEPARTMENT_GROUP_MIN_MEMBERS}
        and not exists (select 1 from groups g where g.department_id = d.id and g.status = 'active' and g.type = 'department')`,
   'a dissolved group has no members': `
