@@ -152,7 +152,7 @@ describe.each(backends)('storage on $name', (backend) => {
     const [a, b] = await Promise.all([openDatabase(fresh.storage), openDatabase(fresh.storage)]);
     try {
       const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
-      expect([...ra.applied, ...rb.applied].sort()).toEqual(MIGRATIONS.map((m) => m.version));
+      expect([...ra.applied, ...rb.applied].sort((x, y) => x - y)).toEqual(MIGRATIONS.map((m) => m.version));
       expect(await a.query('select version from schema_migrations')).toHaveLength(MIGRATIONS.length);
     } finally {
       await a.close();
