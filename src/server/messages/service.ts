@@ -1,5 +1,6 @@
 import { MusterError, type Message } from '@shared/contract';
 import { NEWCOMER_HISTORY_MESSAGES } from '@shared/rules/limits';
+import { mentionsAll } from '@shared/rules/mentions';
 import type { GroupRoleName, OrgRoleName } from '@shared/rules/permissions';
 import { authorize } from '../access';
 import type { Db } from '../storage';
@@ -21,7 +22,7 @@ export class MessageService {
    * original with `duplicate: true` and stores nothing.
    */
   async send(senderId: string, input: SendInput): Promise<{ message: Message; duplicate: boolean }> {
-    await this.requireVoice(senderId, input.groupId);
+    await this.requireVoice(senderId, input.groupId, mentionsAll(input.body));
     const earlier = await repo.findByClientId(this.db, senderId, input.clientId);
     if (earlier) return { message: assertSameSend(earlier, input), duplicate: true };
 
@@ -42,17 +43,19 @@ export class MessageService {
   /**
    * May the sender speak in the group now? The table grants sending to every member; a muted
    * member, a plain member under mute-all (owner and admins are exempt) and a dissolved group are
-   * refused as `forbidden` naming `group.message.send`, with the reason.
+   * refused as `forbidden` naming `group.message.send`, with the reason. A message that mentions
+   * everyone also needs `group.message.atAll` under the group's "who may @all" setting.
    */
-  private async requireVoice(senderId: string, groupId: string): Promise<void> {
+  private async requireVoice(senderId: string, groupId: string, atAll: boolean): Promise<void> {
     const rows = await this.db.query<{
       status: string;
       mute_all: boolean;
+      at_all: 'everyone' | 'admins' | 'owner';
       role: GroupRoleName | null;
       muted: boolean | null;
       org_role: OrgRoleName;
     }>(
-      `select g.status, g.mute_all, gm.role, gm.muted, s.role as org_role
+      `select g.status, g.mute_all, g.at_all, gm.role, gm.muted, s.role as org_role
          from members s
          join groups g on g.id = $1 and g.org_id = s.org_id
          left join group_members gm on gm.group_id = g.id and gm.member_id = s.id
@@ -68,6 +71,7 @@ export class MessageService {
     authorize('group.message.send', { orgRole: r.org_role, groupRole: r.role });
     if (r.muted) throw refuse('muted', 'You are muted in this group');
     if (r.mute_all && r.role === 'member') throw refuse('mute_all', 'Only the owner and admins may speak while the group is muted');
+    if (atAll) authorize('group.message.atAll', { orgRole: r.org_role, groupRole: r.role, atAll: r.at_all });
   }
 
   /**

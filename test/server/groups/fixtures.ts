@@ -46,6 +46,7 @@ export interface GroupSpec {
   memberCap?: number;
   onlyAdminsInvite?: boolean;
   muteAll?: boolean;
+  atAll?: 'everyone' | 'admins' | 'owner';
   /** Member id -> role; exactly one owner. */
   members: Record<string, GroupRoleName>;
   banned?: string[];
@@ -58,8 +59,8 @@ export const makeGroup = async (f: Fixture, spec: GroupSpec): Promise<string> =>
   const type = spec.type ?? 'internal';
   const owner = Object.entries(spec.members).find(([, r]) => r === 'owner')?.[0] ?? null;
   const rows = await f.db.query<{ id: string }>(
-    `insert into groups (org_id, name, type, owner_id, department_id, home_department_id, member_cap, only_admins_invite, mute_all)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
+    `insert into groups (org_id, name, type, owner_id, department_id, home_department_id, member_cap, only_admins_invite, mute_all, at_all)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
     [
       f.orgId,
       spec.name ?? `fixture group ${++counter}`,
@@ -70,6 +71,7 @@ export const makeGroup = async (f: Fixture, spec: GroupSpec): Promise<string> =>
       spec.memberCap ?? (type === 'external' ? 500 : type === 'internal' ? 500 : 2000),
       spec.onlyAdminsInvite ?? false,
       spec.muteAll ?? false,
+      spec.atAll ?? 'admins',
     ],
   );
   const id = rows[0]!.id;

@@ -36,7 +36,6 @@ const NOT_HERE: Partial<Record<Permission, string>> = {
   'org.member.import': 'member import (test/server/org)',
   'org.directory.hidden': 'org:chart visibility (test/server/org)',
   'org.audit.read': 'audit requests (test/server/audit)',
-  'group.message.atAll': 'no request mentions @all yet (the client reads the table to offer it)',
 };
 
 type Expected = { ok: true } | { ok: false; code: string; details: Record<string, unknown> };
@@ -45,6 +44,7 @@ interface Variant {
   label: string;
   home?: keyof typeof HOME;
   onlyAdminsInvite?: boolean;
+  atAll?: 'everyone' | 'admins' | 'owner';
   target?: GroupRoleName;
 }
 
@@ -85,6 +85,13 @@ const GROUP_ACTIONS: GroupAction[] = [
     request: 'messages:send',
     permission: 'group.message.send',
     run: (c) => request(c.socket, 'messages:send', { groupId: c.groupId, clientId: randomUUID(), body: 'hi' }),
+    expect: (f) => (!f.groupRole ? { ok: false, code: 'not_member', details: {} } : undefined),
+  },
+  {
+    request: 'messages:send',
+    permission: 'group.message.atAll',
+    variants: (['everyone', 'admins', 'owner'] as const).map((atAll) => ({ label: `@all by ${atAll}`, atAll })),
+    run: (c) => request(c.socket, 'messages:send', { groupId: c.groupId, clientId: randomUUID(), body: '@所有人 下午三点开会' }),
     expect: (f) => (!f.groupRole ? { ok: false, code: 'not_member', details: {} } : undefined),
   },
   {
@@ -255,6 +262,7 @@ describe.each(backends)('permission matrix on $name', (backend) => {
         memberCap: type === 'department' ? 2000 : 500,
         homeDepartmentId: f.dept(HOME[home]),
         onlyAdminsInvite: variant.onlyAdminsInvite ?? false,
+        atAll: variant.atAll ?? 'admins',
         members: people,
         banned: [f.id(OTHERS.banned)],
       });
@@ -264,7 +272,7 @@ describe.each(backends)('permission matrix on $name', (backend) => {
         groupRole,
         headsGroupDepartment: orgRole === 'dept_head' && home === 'inside',
         onlyAdminsInvite: variant.onlyAdminsInvite ?? false,
-        atAll: 'admins',
+        atAll: variant.atAll ?? 'admins',
         ...(variant.target ? { targetRole: variant.target } : {}),
       };
       const expected = action.expect?.(facts) ?? byTable(action.permission, facts);
