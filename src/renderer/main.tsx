@@ -5,6 +5,7 @@ import { createBridgeClient, resolveMusterApi } from './bridge/client';
 import { localeStore } from './i18n';
 import { browserStorage } from './lib/storage';
 import { documentVisibility } from './lib/visibility';
+import { browserTabSignal } from './lib/tab-signal';
 import { installRejectionLogger } from './lib/unhandled';
 import { createServerSocket } from './sync';
 import { connectionStore } from './stores/connection';
@@ -27,6 +28,8 @@ const session = createSessionStore({
   onConnectionState: (state) => connectionStore.getState().set(state),
   onGroupsSynced: (synced) => connectionStore.getState().setGroupsSynced(synced),
   onSignedOut: () => uiStore.getState().reset(),
+  onSignedIn: (memberId) => uiStore.getState().openDrafts(memberId),
+  tabs: browserTabSignal(),
   serverUrl: () => infoServerUrl,
 });
 

@@ -264,8 +264,8 @@ describe('when storage fails or the flusher stops', () => {
       key === broken.clientId ? Promise.reject(new Error('storage failed')) : update(key, changes)) as typeof db.outbox.update;
     let done = false;
     const flushing = flusher.flush().then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(sendsOf(socket).map((s) => s.body)).toEqual(['b']);
+    // Wait for the send rather than for a fixed time (a loaded machine may take longer).
+    await vi.waitFor(() => expect(sendsOf(socket).map((s) => s.body)).toEqual(['b']));
     expect(done).toBe(false); // g2 is still in flight: the flush is not over
     releaseG2();
     await flushing;
@@ -284,8 +284,7 @@ describe('when storage fails or the flusher stops', () => {
     const m = await send(ids[0]!, 'in flight');
     await send(ids[0]!, 'after it');
     void flusher.flush();
-    await new Promise((r) => setTimeout(r, 10));
-    expect(sendsOf(socket)).toHaveLength(1);
+    await vi.waitFor(() => expect(sendsOf(socket)).toHaveLength(1));
 
     let stopped = false;
     const stopping = flusher.stop().then(() => (stopped = true));

@@ -4,7 +4,8 @@ import { Dexie } from 'dexie';
 import { err, ok, type BridgeArgs, type BridgeCallName, type BridgeEvent, type BridgeResult, type Profile, type Result } from '@shared/contract';
 import type { BridgeClient } from '../../src/renderer/bridge/client';
 import { memberDbName, upsertGroupList } from '../../src/renderer/db';
-import { memoryStorage, storageKeys } from '../../src/renderer/lib/storage';
+import { draftsKey, memoryStorage, storageKeys } from '../../src/renderer/lib/storage';
+import type { TabSignal } from '../../src/renderer/lib/tab-signal';
 import { createSessionStore, type SessionStore } from '../../src/renderer/stores/session';
 import type { HandshakeToken } from '../../src/renderer/sync';
 import { FakeServer, ORG_ID } from './support/fake-server';
@@ -50,11 +51,32 @@ afterEach(async () => {
   }
 });
 
-function setup(handlers: Handlers, storage = memoryStorage()) {
+/** The app's tabs on one desktop: what one announces, the others hear (never itself). */
+function tabHub() {
+  const tabs = new Set<Set<(memberId: string) => void>>();
+  return {
+    tab(): TabSignal {
+      const listeners = new Set<(memberId: string) => void>();
+      tabs.add(listeners);
+      return {
+        announceSignIn: (memberId) => {
+          for (const other of tabs) if (other !== listeners) for (const l of other) l(memberId);
+        },
+        onSignInElsewhere(listener) {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      };
+    },
+  };
+}
+
+function setup(handlers: Handlers, storage = memoryStorage(), tabs?: TabSignal) {
   const bridge = fakeBridge(handlers);
   const sockets: FakeSocket[] = [];
   const handshakeTokens: HandshakeToken[] = [];
   const signedOut: number[] = [];
+  const signedIn: string[] = [];
   const store = createSessionStore({
     bridge: bridge.client,
     storage,
@@ -68,9 +90,11 @@ function setup(handlers: Handlers, storage = memoryStorage()) {
     onConnectionState: () => undefined,
     onGroupsSynced: () => undefined,
     onSignedOut: () => signedOut.push(1),
+    onSignedIn: (memberId) => signedIn.push(memberId),
+    tabs,
   });
   stores.push(store);
-  return { store, bridge, sockets, handshakeTokens, storage, signedOut };
+  return { store, bridge, sockets, handshakeTokens, storage, signedOut, signedIn };
 }
 
 const tokenFor = (profile: Profile) => ok({ accessToken: 't', expiresAt: '2030-01-01T00:00:00Z', memberId: profile.member.id });
@@ -253,5 +277,78 @@ describe('session', () => {
     const r = await store.getState().signIn({ org: 'demo', account: 'x', password: 'y' });
     expect(r).toEqual(err('rate_limited', 'locked', { retryAfterSeconds: 900 }));
     expect(store.getState().status).toBe('signedOut');
+  });
+
+  // issue 12 defect 7: one member per desktop (web host); its tabs follow each other's sign-ins.
+  describe('tabs of one desktop', () => {
+    it('a tab on the sign-in screen moves into the app when another tab signs in', async () => {
+      const emily = profileOf('emily');
+      let shared: Profile | null = null; // the web host's session, seen by every tab
+      const hub = tabHub();
+      const handlers: Handlers = {
+        'auth:current': () => ok({ profile: shared }),
+        'auth:signIn': () => {
+          shared = emily;
+          return ok({ profile: emily, token: tokenFor(emily).value, persisted: true });
+        },
+      };
+      const storage = memoryStorage();
+      const first = setup(handlers, storage, hub.tab());
+      const second = setup(handlers, storage, hub.tab());
+      await first.store.getState().init();
+      await second.store.getState().init();
+      expect(second.store.getState().status).toBe('signedOut');
+
+      await first.store.getState().signIn({ org: 'demo', account: 'emily', password: 'muster-demo' });
+      await eventually(() => second.store.getState().status === 'signedIn');
+      expect(second.store.getState().profile?.member.id).toBe(emily.member.id);
+      expect(second.signedIn).toEqual([emily.member.id]); // its drafts come back too
+    });
+
+    it('a tab told that someone else replaced its member keeps saying so instead of turning into them', async () => {
+      const zhang = profileOf('zhang');
+      const admin = profileOf('admin');
+      let shared: Profile | null = zhang;
+      const hub = tabHub();
+      const storage = memoryStorage();
+      const kicked = setup({ 'auth:current': () => ok({ profile: shared }) }, storage, hub.tab());
+      const other = setup(
+        {
+          'auth:current': () => ok({ profile: shared }),
+          'auth:signIn': () => {
+            shared = admin;
+            kicked.bridge.endSession('replaced'); // the main process tells every page
+            return ok({ profile: admin, token: tokenFor(admin).value, persisted: true });
+          },
+        },
+        storage,
+        hub.tab(),
+      );
+      await kicked.store.getState().init();
+      await kicked.store.getState().db!.groups.count();
+      await other.store.getState().init();
+      await other.store.getState().signIn({ org: 'demo', account: 'admin', password: 'muster-demo' });
+      await eventually(() => kicked.store.getState().status === 'signedOut');
+      await new Promise((r) => setTimeout(r, 30));
+      expect(kicked.store.getState()).toMatchObject({ status: 'signedOut', notice: 'replaced' });
+    });
+  });
+
+  // issue 12 defect 8: drafts are kept per member and go with the member's cache.
+  it('tells the UI whose drafts to show, and deletes the drafts of a member whose cache goes', async () => {
+    const stale = profileOf('stale');
+    const storage = memoryStorage();
+    const first = setup({ 'auth:current': () => ok({ profile: stale }) }, storage);
+    await first.store.getState().init();
+    expect(first.signedIn).toEqual([stale.member.id]);
+    await first.store.getState().db!.groups.count();
+    first.store.getState().engine!.stop();
+    first.store.getState().db!.close();
+    storage.setItem(draftsKey(stale.member.id), JSON.stringify({ g1: 'unsent' }));
+
+    // the session lapsed while the app was closed: cache and drafts go
+    const next = setup({ 'auth:current': () => ok({ profile: null }) }, storage);
+    await next.store.getState().init();
+    expect(storage.getItem(draftsKey(stale.member.id))).toBeNull();
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MessageBody } from '@shared/contract';
 import { MESSAGE_MAX_CHARS } from '@shared/rules/limits';
 import { COUNTER_FROM, draftState } from '../../src/renderer/features/chat/draft';
-import { displayName, senderDisplayName } from '../../src/renderer/lib/names';
+import { displayName, nameBook, senderDisplayName } from '../../src/renderer/lib/names';
+import { systemText } from '../../src/renderer/features/chat/system';
 import { installRejectionLogger } from '../../src/renderer/lib/unhandled';
 
 describe('composer draft', () => {
@@ -43,11 +44,39 @@ describe('member names', () => {
     expect(displayName({ name: '王芳', nameEn: '   ' }, 'en')).toBe('王芳');
   });
 
-  it('names my own messages from my profile; others as the server sent them', () => {
-    expect(senderDisplayName({ senderId: 'me', senderName: '张伟' }, zhang, 'en')).toBe('Zhang Wei');
-    expect(senderDisplayName({ senderId: 'me', senderName: '张伟' }, zhang, 'zh-CN')).toBe('张伟');
-    expect(senderDisplayName({ senderId: 'other', senderName: '李娜' }, zhang, 'en')).toBe('李娜');
-    expect(senderDisplayName({ senderId: null, senderName: 'System' }, zhang, 'en')).toBe('System');
+  it('names every sender from the name book in the UI language; the server\'s name only for strangers', () => {
+    const book = nameBook(
+      [
+        { id: 'li', name: '李娜', nameEn: 'Li Na' },
+        { id: 'me', name: '张伟（旧）', nameEn: 'Old Zhang' }, // a stale chart entry: my profile wins
+        { id: 'wf', name: '王芳', nameEn: null },
+      ],
+      zhang,
+    );
+    // issue 12 defect 4: another member's English name in the English UI (was: only one's own)
+    expect(senderDisplayName({ senderId: 'li', senderName: '李娜' }, 'en', book)).toBe('Li Na');
+    expect(senderDisplayName({ senderId: 'li', senderName: '李娜' }, 'zh-CN', book)).toBe('李娜');
+    expect(senderDisplayName({ senderId: 'me', senderName: '张伟' }, 'en', book)).toBe('Zhang Wei');
+    expect(senderDisplayName({ senderId: 'me', senderName: '张伟' }, 'zh-CN', book)).toBe('张伟');
+    expect(senderDisplayName({ senderId: 'wf', senderName: '王芳' }, 'en', book)).toBe('王芳');
+    // not in the org chart (a guest of another organization): as the server sent it
+    expect(senderDisplayName({ senderId: 'guest', senderName: 'Mr. Wang' }, 'en', book)).toBe('Mr. Wang');
+    expect(senderDisplayName({ senderId: null, senderName: 'System' }, 'en', book)).toBe('System');
+  });
+
+  it('names the people in a system message from the same book', () => {
+    const book = nameBook([{ id: 'li', name: '李娜', nameEn: 'Li Na' }], zhang);
+    // the event was written before Li Na had an English name in the org chart
+    const event = {
+      type: 'members_added' as const,
+      actor: { id: 'me', name: '张伟', nameEn: 'Zhang Wei' },
+      targets: [
+        { id: 'li', name: '李娜', nameEn: null },
+        { id: 'gone', name: '前同事', nameEn: 'Former Colleague' }, // no longer in the org chart
+      ],
+    };
+    expect(systemText({ body: 'fallback', system: event }, 'en', book)).toBe('Zhang Wei added Li Na and Former Colleague');
+    expect(systemText({ body: 'fallback', system: event }, 'zh-CN', book)).toBe('张伟 邀请 李娜、前同事 加入群聊');
   });
 });
 

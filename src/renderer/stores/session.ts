@@ -2,7 +2,8 @@ import { createStore, type StoreApi } from 'zustand';
 import { ok, type BridgeArgs, type BridgeEvent, type Profile, type Result } from '@shared/contract';
 import type { BridgeClient } from '../bridge/client';
 import { deleteMemberDb, openMemberDb, type MusterDb } from '../db';
-import { storageKeys, type KeyValueStorage } from '../lib/storage';
+import { draftsKey, storageKeys, type KeyValueStorage } from '../lib/storage';
+import type { TabSignal } from '../lib/tab-signal';
 import { SyncEngine, type ConnectionState, type EngineEndReason, type HandshakeToken, type SocketLike, type Visibility } from '../sync';
 
 export type SessionStatus = 'loading' | 'signedOut' | 'signedIn';
@@ -45,11 +46,21 @@ export interface SessionDeps {
   onGroupsSynced(synced: boolean): void;
   /** Clears per-user UI state (selection, drafts) when the session goes away. */
   onSignedOut(): void;
+  /** A member's session starts on this page (their drafts come back). */
+  onSignedIn?(memberId: string): void;
+  /** Sign-ins in the app's other tabs/windows: a tab on the sign-in screen follows them into the app. */
+  tabs?: TabSignal;
   /** Fallback when a stored profile lacks the server URL. */
   serverUrl?: () => string | undefined;
 }
 
 export type SessionStore = StoreApi<SessionState>;
+
+/** Deletes what this computer keeps of a member: their cache and their unsent drafts. */
+async function forgetMember(storage: KeyValueStorage, memberId: string, db?: MusterDb | null): Promise<void> {
+  storage.removeItem(draftsKey(memberId));
+  await deleteMemberDb(memberId, db).catch((e: unknown) => console.warn('deleting the local cache failed', e));
+}
 
 /** Lets React commit the pending render (the shell unmounting) before we continue. */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -62,6 +73,9 @@ const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 export function createSessionStore(deps: SessionDeps): SessionStore {
   const { bridge, storage } = deps;
   let unsubscribeEnded: (() => void) | null = null;
+  let unsubscribeTabs: (() => void) | null = null;
+  /** This page's own sign-in is in flight: it, not another tab's, decides who is signed in here. */
+  let signingIn = false;
 
   const store = createStore<SessionState>((set, get) => {
     const start = (profile: Profile, notRemembered = false) => {
@@ -80,6 +94,7 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
         onSessionEnded: (reason: EngineEndReason) => void endLocally(reason === 'replaced' ? 'replaced' : 'sessionEnded'),
         visibility: deps.visibility,
       });
+      deps.onSignedIn?.(profile.member.id);
       set({ status: 'signedIn', profile, db, engine, notice: null, signingOut: false, notRemembered });
       engine.start();
     };
@@ -99,7 +114,7 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
         await nextTask();
         const memberId = profile?.member.id ?? storage.getItem(storageKeys.lastMemberId);
         storage.removeItem(storageKeys.lastMemberId);
-        if (memberId) await deleteMemberDb(memberId, db).catch((e: unknown) => console.warn('deleting the local cache failed', e));
+        if (memberId) await forgetMember(storage, memberId, db);
         deps.onSignedOut();
         deps.onConnectionState('connecting');
         deps.onGroupsSynced(false);
@@ -125,6 +140,22 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
       return endLocally(reason === 'signed_out' ? null : 'sessionEnded');
     };
 
+    /**
+     * Another tab or window signed in. A page on the plain sign-in screen joins that session (it is
+     * shared: one member per desktop / web host). Not a page that was just told someone else
+     * replaced its member — it keeps saying so — and not one busy signing in itself.
+     */
+    const onSignInElsewhere = async (): Promise<void> => {
+      const ready = () => get().status === 'signedOut' && !signingIn && !ending && get().notice !== 'replaced';
+      if (!ready()) return;
+      const current = await bridge.call('auth:current', {});
+      if (!current.ok || !current.value.profile || !ready()) return;
+      const profile = current.value.profile;
+      const lastMember = storage.getItem(storageKeys.lastMemberId);
+      if (lastMember && lastMember !== profile.member.id) await forgetMember(storage, lastMember);
+      if (ready()) start(profile);
+    };
+
     return {
       status: 'loading',
       profile: null,
@@ -139,32 +170,42 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
         unsubscribeEnded ??= bridge.onSessionEnded((event) => {
           onSessionEnded(event).catch((e: unknown) => console.error('ending the session failed', e));
         });
+        unsubscribeTabs ??=
+          deps.tabs?.onSignInElsewhere(() => {
+            onSignInElsewhere().catch((e: unknown) => console.error('following a sign-in in another tab failed', e));
+          }) ?? null;
         // Local and fast: the cache renders before any network round trip.
         const r = await bridge.call('auth:current', {});
         const lastMember = storage.getItem(storageKeys.lastMemberId);
         if (r.ok && r.value.profile) {
           const profile = r.value.profile;
-          if (lastMember && lastMember !== profile.member.id) await deleteMemberDb(lastMember).catch(() => undefined);
+          if (lastMember && lastMember !== profile.member.id) await forgetMember(storage, lastMember);
           start(profile);
           return;
         }
         if (r.ok && lastMember) {
           // Signed out while the app was closed (or the session lapsed): the cache goes too.
           storage.removeItem(storageKeys.lastMemberId);
-          await deleteMemberDb(lastMember).catch(() => undefined);
+          await forgetMember(storage, lastMember);
         }
         set({ status: 'signedOut' });
       },
 
       async signIn(credentials) {
-        const r = await bridge.call('auth:signIn', credentials);
-        if (!r.ok) return r;
-        const { profile, persisted } = r.value;
-        const lastMember = storage.getItem(storageKeys.lastMemberId);
-        if (lastMember && lastMember !== profile.member.id) await deleteMemberDb(lastMember).catch(() => undefined);
-        await get().engine?.stop();
-        start(profile, !persisted);
-        return ok(profile);
+        signingIn = true;
+        try {
+          const r = await bridge.call('auth:signIn', credentials);
+          if (!r.ok) return r;
+          const { profile, persisted } = r.value;
+          const lastMember = storage.getItem(storageKeys.lastMemberId);
+          if (lastMember && lastMember !== profile.member.id) await forgetMember(storage, lastMember);
+          await get().engine?.stop();
+          start(profile, !persisted);
+          deps.tabs?.announceSignIn(profile.member.id);
+          return ok(profile);
+        } finally {
+          signingIn = false;
+        }
       },
 
       async signOut() {

@@ -3,19 +3,22 @@ import type { LocalMessage } from '../../db';
 import { useT } from '../../i18n';
 import { Avatar } from '../../components/Avatar';
 import { formatClock, formatFull } from '../../lib/time';
+import type { NameBook } from '../../lib/names';
 import { systemText } from './system';
 
 interface Props {
   message: LocalMessage;
   /** The sender as shown (the member's English name in English, when known). */
   senderName: string;
+  /** Names the people in a system message in the UI language. */
+  names: NameBook;
   mine: boolean;
   offline: boolean;
   onRetry(): void;
   onDiscard(): void;
 }
 
-export const MessageItem = memo(function MessageItem({ message: m, senderName, mine, offline, onRetry, onDiscard }: Props) {
+export const MessageItem = memo(function MessageItem({ message: m, senderName, names, mine, offline, onRetry, onDiscard }: Props) {
   const { t, te, locale } = useT();
   const common = {
     'data-testid': 'message',
@@ -29,7 +32,7 @@ export const MessageItem = memo(function MessageItem({ message: m, senderName, m
     return (
       <div className="message message-system" {...common} data-event={m.system?.type ?? ''}>
         <span className="message-body" data-testid="message-body">
-          {systemText(m, locale)}
+          {systemText(m, locale, names)}
         </span>
         <time className="visually-hidden" data-testid="message-time" dateTime={m.createdAt}>
           {formatClock(m.createdAt, locale)}
@@ -61,9 +64,11 @@ export const MessageItem = memo(function MessageItem({ message: m, senderName, m
             {m.body}
           </div>
           {status ? (
-            <span className={`message-status status-${m.state}`} data-testid="message-status" title={status}>
+            <span className={`message-status status-${m.state}`} data-testid="message-status" data-offline={String(offline)} title={status}>
               <span className="status-icon" aria-hidden="true" />
-              <span className="visually-hidden">{status}</span>
+              {/* Pending: said in words, not only a spinner (offline, a message can wait for long).
+                  A failed message says so in words in its own row below; here only for screen readers. */}
+              <span className={m.state === 'failed' ? 'visually-hidden' : 'status-text'}>{status}</span>
             </span>
           ) : null}
         </div>

@@ -8,6 +8,7 @@ import { useT } from '../../i18n';
 import { Spinner } from '../../components/Spinner';
 import { formatDay, localDayKey } from '../../lib/time';
 import { senderDisplayName } from '../../lib/names';
+import { useNameBook } from '../../lib/use-name-book';
 import { useSignedIn } from '../../app/services';
 import { useConnectionState } from '../../stores/connection';
 import { MessageItem } from './MessageItem';
@@ -32,11 +33,8 @@ export function MessageList({ group, ref }: { group: LocalGroup; ref?: Ref<Messa
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [olderError, setOlderError] = useState<AppError | null>(null);
   const messages = useLiveQuery(() => readMessages(db, group.id, floorSeq, HISTORY_PAGE_DEFAULT), [db, group.id, floorSeq]);
-  // Messages carry the registered name; the English UI shows the org chart's English name when it has one.
-  const englishNames = useLiveQuery(
-    async () => (locale === 'en' ? new Map((await db.people.toArray()).flatMap((p) => (p.nameEn?.trim() ? [[p.id, p.nameEn] as const] : []))) : null),
-    [db, locale],
-  );
+  // Messages carry the name stored at send time; senders are named from the org chart, in the UI language.
+  const names = useNameBook(db, profile.member);
 
   const oldestSeq = messages?.find((m) => m.id !== null)?.seq ?? null;
   const hasOlderCached = useLiveQuery(
@@ -52,6 +50,7 @@ export function MessageList({ group, ref }: { group: LocalGroup; ref?: Ref<Messa
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const sentinelRef = useRef<HTMLDivElement>(null);
+  const contentRef = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   const restoreFrom = useRef<{ height: number; top: number } | null>(null);
   const busy = useRef(false);
@@ -77,6 +76,20 @@ export function MessageList({ group, ref }: { group: LocalGroup; ref?: Ref<Messa
       el.scrollTop = el.scrollHeight;
     }
   }, [messages]);
+
+  // The log changes size without new messages: the window is resized, the composer grows with a
+  // multi-line draft, the announcement strip comes or goes, text re-wraps at a new width. A reader
+  // who was at the bottom stays there (scrolling alone decides whether they were: see onScroll).
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (stickToBottom.current && !restoreFrom.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    if (contentRef.current) observer.observe(contentRef.current);
+    return () => observer.disconnect();
+  }, []);
 
   async function loadOlder() {
     if (busy.current || !canLoadOlder || oldestSeq === null) return;
@@ -147,7 +160,7 @@ export function MessageList({ group, ref }: { group: LocalGroup; ref?: Ref<Messa
           </p>
         ) : null}
       </div>
-      <div className="message-list" role="log" aria-live="polite" aria-relevant="additions" aria-label={group.name} data-testid="message-list">
+      <div ref={contentRef} className="message-list" role="log" aria-live="polite" aria-relevant="additions" aria-label={group.name} data-testid="message-list">
         {messages === undefined || waitingForFirstPage ? (
           <div className="chat-loading" role="status">
             <Spinner />
@@ -170,7 +183,8 @@ export function MessageList({ group, ref }: { group: LocalGroup; ref?: Ref<Messa
                 ) : null}
                 <MessageItem
                   message={m}
-                  senderName={(m.senderId !== null && englishNames?.get(m.senderId)) || senderDisplayName(m, profile.member, locale)}
+                  senderName={senderDisplayName(m, locale, names)}
+                  names={names}
                   mine={m.senderId === profile.member.id}
                   offline={connection !== 'online'}
                   onRetry={() => void engine.retry(m.key)}

@@ -4,6 +4,7 @@ import { useT } from '../../i18n';
 import { GroupAvatar } from '../../app/GroupAvatar';
 import { formatListTime } from '../../lib/time';
 import { senderDisplayName } from '../../lib/names';
+import { useNameBook } from '../../lib/use-name-book';
 import { systemText } from '../chat';
 import { useSignedIn } from '../../app/services';
 
@@ -18,10 +19,11 @@ interface Props {
 
 export function GroupItem({ group, selected, tabbable, onOpen, onFocus, ref }: Props) {
   const { t, tp, locale } = useT();
-  const { profile } = useSignedIn();
+  const { db, profile } = useSignedIn();
+  const names = useNameBook(db, profile.member);
   const unread = unreadCount(group);
   const last = group.lastMessage;
-  const preview = last ? (last.kind === 'system' ? systemText(last, locale) : `${senderDisplayName(last, profile.member, locale)}: ${last.body}`) : t('groups.noMessages');
+  const preview = last ? (last.kind === 'system' ? systemText(last, locale, names) : `${senderDisplayName(last, locale, names)}: ${last.body}`) : t('groups.noMessages');
   const time = last ? formatListTime(last.createdAt, locale, t('chat.yesterday')) : '';
 
   return (
@@ -41,15 +43,18 @@ export function GroupItem({ group, selected, tabbable, onOpen, onFocus, ref }: P
       <GroupAvatar name={group.name} color={group.avatarColor} />
       <div className="group-item-main">
         <div className="group-item-row">
-          <span className="group-item-name" title={group.name}>
-            {group.name}
-          </span>
-          {group.type !== 'internal' ? <span className={`tag tag-${group.type}`}>{t(`groups.type.${group.type}`)}</span> : null}
-          {group.myRole !== 'member' ? (
-            <span className={`tag tag-role tag-${group.myRole}`} data-testid="group-my-role" data-role={group.myRole}>
-              {t(`groups.myRole.${group.myRole}`)}
+          {/* The name wins the space: in a narrow list the tags wrap below it rather than cut it short. */}
+          <span className="group-item-title">
+            <span className="group-item-name" title={group.name}>
+              {group.name}
             </span>
-          ) : null}
+            {group.type !== 'internal' ? <span className={`tag tag-${group.type}`}>{t(`groups.type.${group.type}`)}</span> : null}
+            {group.myRole !== 'member' ? (
+              <span className={`tag tag-role tag-${group.myRole}`} data-testid="group-my-role" data-role={group.myRole}>
+                {t(`groups.myRole.${group.myRole}`)}
+              </span>
+            ) : null}
+          </span>
           <time className="group-item-time" dateTime={last?.createdAt}>
             {time}
           </time>
