@@ -19,6 +19,8 @@ import { GroupManager, GroupService, groupHandlers, groupManagementHandlers } fr
 import { createHttpHandler } from './http';
 import { errorMeta, stderrLogger, type Logger } from './logger';
 import { isLoopbackHost } from './loopback';
+import { createInvitePage, InviteService, invitesHandlers } from './invites';
+import { joiningHandlers } from './joining/handlers';
 import { MessageService, messageHandlers } from './messages';
 import { findOrgBySlug } from './org';
 import { orgHandlers } from './org/handlers';
@@ -54,6 +56,8 @@ export interface ServerOptions {
   socketRateLimit?: SocketRateLimit;
   /** How often stale refresh tokens and sign-in failures are deleted. Default: hourly. */
   purgeIntervalMs?: number;
+  /** The browser app's address (`npm run web`): the public invite page offers "Open in the browser app". */
+  webAppUrl?: string;
 }
 
 export interface RunningServer {
@@ -107,7 +111,8 @@ export const startServer = async (opts: ServerOptions = {}): Promise<RunningServ
       clock,
       logger,
     );
-    const handler = createHttpHandler({ auth, logger, version: readVersion(), trustProxy: opts.trustProxy ?? false });
+    const invitePage = createInvitePage({ db, clock, logger, webAppUrl: opts.webAppUrl ?? null });
+    const handler = createHttpHandler({ auth, logger, version: readVersion(), trustProxy: opts.trustProxy ?? false, invitePage });
     const server: HttpServer = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : createHttpServer(handler);
     httpServer = server;
     // Slow-loris guards; auth requests are small and quick.
@@ -132,6 +137,8 @@ export const startServer = async (opts: ServerOptions = {}): Promise<RunningServ
         orgHandlers(new OrgService({ db, pushes, logger, kdf, sessions: auth })),
         importHandlers({ db, pushes, logger, kdf }),
         auditHandlers({ db }),
+        invitesHandlers(new InviteService({ db, pushes, logger, clock })),
+        joiningHandlers({ db, pushes, logger }),
       ]),
     );
 

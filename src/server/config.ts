@@ -9,7 +9,8 @@ import { DEFAULT_DATA_DIR } from './storage';
  *   default .muster/server-data), TLS_CERT_FILE + TLS_KEY_FILE (HTTPS when both are set),
  *   MUSTER_SEED_DEMO (1 = create the demo org on first start; 0 = never; default 1 only when HOST
  *   is a loopback address — the demo accounts share a published password), MUSTER_TRUST_PROXY
- *   (1 = client address from X-Forwarded-For; only behind your own reverse proxy).
+ *   (1 = client address from X-Forwarded-For; only behind your own reverse proxy), MUSTER_WEB_URL
+ *   (the browser app, e.g. http://127.0.0.1:5780: invite pages offer to open it).
  * Throws an Error with a readable message when a value is wrong.
  */
 export const serverOptionsFromEnv = (env: NodeJS.ProcessEnv): ServerOptions => {
@@ -32,7 +33,23 @@ export const serverOptionsFromEnv = (env: NodeJS.ProcessEnv): ServerOptions => {
   if (env['DATABASE_URL']) opts.databaseUrl = env['DATABASE_URL'];
   else opts.dataDir = env['MUSTER_DATA_DIR'] || DEFAULT_DATA_DIR;
   if (certFile && keyFile) opts.tls = { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+  const web = env['MUSTER_WEB_URL'];
+  if (web) opts.webAppUrl = webAppUrl(web);
   return opts;
+};
+
+/** An http(s) URL without credentials, query or fragment (the invite page adds `?join=<token>`). */
+const webAppUrl = (v: string): string => {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new Error(`MUSTER_WEB_URL must be an http(s) URL, got "${v}"`);
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username || u.password || u.search || u.hash) {
+    throw new Error(`MUSTER_WEB_URL must be a plain http(s) URL (no credentials, query or fragment), got "${v}"`);
+  }
+  return u.toString();
 };
 
 const flag = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean => {

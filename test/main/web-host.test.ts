@@ -95,7 +95,7 @@ describe('web host (browser mode)', () => {
     expect(await res.text()).toContain('Muster test');
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval';");
     expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${host.port} ${stub.url} ${stub.url.replace('http:', 'ws:')}`);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');

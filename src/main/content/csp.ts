@@ -41,7 +41,9 @@ export function buildContentSecurityPolicy(options: CspOptions): string {
   const inlineForDev = dev ? " 'unsafe-inline'" : '';
   const directives: [string, string][] = [
     ['default-src', "'self'"],
-    ['script-src', `'self'${inlineForDev}`],
+    // 'wasm-unsafe-eval' lets the QR decoder compile its WebAssembly (zxing-wasm, bundled with the
+    // app): it allows WebAssembly compilation only — no eval(), no inline script.
+    ['script-src', `'self' 'wasm-unsafe-eval'${inlineForDev}`],
     ['style-src', `'self'${inlineForDev}`],
     ['img-src', "'self' data: blob:"],
     ['media-src', "'self' blob: mediastream:"],

@@ -6,6 +6,11 @@ import { buildContentSecurityPolicy } from '../content/csp';
 import { resolveServerUrl } from '../services/config';
 import { consoleLogger, describeError } from '../services/logger';
 import { createMainServices } from '../services/services';
+import { createDeepLinkQueue } from '../services/deep-links';
+import { startUpdateChecks } from '../services/updates';
+// CommonJS package: its default export is the module object in the ESM main process.
+import updaterPkg from 'electron-updater';
+import { installDeepLinks } from './deep-links';
 import { createIpcEmitter, registerBridgeIpc } from './ipc';
 import { APP_SCHEME, resolveAppOrigin, type AppOrigin } from './origin';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol';
@@ -65,13 +70,21 @@ function main(): void {
 
   installSecurityPolicy(app, { appOrigin, openExternal, log });
 
-  app.on('second-instance', () => {
+  // Set once the app is ready; a link arriving before that finds the window opening anyway.
+  let openWindow: (() => BrowserWindow) | null = null;
+  const bringToFront = () => {
     const existing = windows.values().next().value;
-    if (!existing) return;
+    if (!existing) {
+      openWindow?.(); // macOS: the app runs without windows
+      return;
+    }
     if (existing.isMinimized()) existing.restore();
     existing.show();
     existing.focus();
-  });
+  };
+  // Before `ready`: macOS delivers the link that launched the app as an early `open-url`.
+  const links = createDeepLinkQueue({ log });
+  installDeepLinks({ app, queue: links, bringToFront, log, argv: process.argv, defaultApp: Boolean(process.defaultApp), execPath: process.execPath });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -94,6 +107,7 @@ function main(): void {
         log,
         openExternal,
         osLocale: app.getPreferredSystemLanguages()[0] ?? app.getLocale(),
+        links,
       });
       registerBridgeIpc({
         ipcMain,
@@ -102,15 +116,23 @@ function main(): void {
         log,
       });
 
-      const openWindow = (): BrowserWindow => {
+      const open = (): BrowserWindow => {
         const window = createMainWindow({ preloadPath: join(appPath, 'out', 'preload', 'index.cjs'), startUrl: appOrigin.startUrl });
         windows.add(window);
         window.on('closed', () => windows.delete(window));
         return window;
       };
-      openWindow();
+      openWindow = open;
+      open();
+      // Packaged builds with a feed (MUSTER_UPDATE_URL at build time) check for updates; the policy is in services/updates.ts.
+      const stopUpdates = startUpdateChecks(
+        updaterPkg.autoUpdater,
+        { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, platform: process.platform, env: process.env },
+        log,
+      );
+      app.on('will-quit', stopUpdates);
       app.on('activate', () => {
-        if (windows.size === 0) openWindow();
+        if (windows.size === 0) open();
       });
     })
     .catch((e: unknown) => fail(`Muster failed to start: ${describeError(e)}`));

@@ -7,6 +7,7 @@ import { describeError, type Logger } from './logger';
 import type { SecretBox } from './secret-box';
 import { createServerClient } from './server-client';
 import { createSessionStore } from './session-store';
+import { createDeepLinkQueue, type DeepLinkQueue } from './deep-links';
 
 /**
  * Wires the main-process services together and returns the bridge handlers, one per contract
@@ -32,11 +33,17 @@ export interface MainServicesOptions {
   osLocale?: string;
   platform?: string;
   fetch?: typeof globalThis.fetch;
+  /**
+   * Join links waiting for the renderer. The Electron edge creates it before the app is ready (a
+   * macOS `open-url` can come that early) and passes it in; otherwise one is made here.
+   */
+  links?: DeepLinkQueue;
 }
 
 export interface MainServices {
   handlers: BridgeHandlers;
   auth: AuthService;
+  links: DeepLinkQueue;
 }
 
 /** Checks event payloads against the contract before they leave the process. */
@@ -70,6 +77,10 @@ export function createMainServices(options: MainServicesOptions): MainServices {
     device: { name: hostname().slice(0, DEVICE_NAME_MAX_CHARS) || 'unknown', platform: platform.slice(0, DEVICE_PLATFORM_MAX_CHARS) },
   });
   const osLocale = options.osLocale ?? Intl.DateTimeFormat().resolvedOptions().locale;
+  const links = options.links ?? createDeepLinkQueue({ log });
+  // Pages that run now are told at once; a page that is not there yet (or signed out) takes the
+  // token later with links:takePending.
+  links.onArrival((token) => emit('links:join', { token }));
 
   const handlers: BridgeHandlers = {
     'app:info': async () => ({ version: options.appVersion, platform, mode: options.mode, osLocale, serverUrl }),
@@ -87,6 +98,7 @@ export function createMainServices(options: MainServicesOptions): MainServices {
       await options.openExternal(url);
       return {};
     },
+    'links:takePending': async () => ({ tokens: links.take() }),
   };
-  return { handlers, auth };
+  return { handlers, auth, links };
 }

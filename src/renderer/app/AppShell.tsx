@@ -5,6 +5,7 @@ import { CreateGroupDialog, DecisionNotice, GroupList, RemovalNotice, useGroupRe
 import { ChatEmpty, ChatView } from '../features/chat';
 import { ContactsView } from '../features/contacts';
 import { AdminView } from '../features/admin';
+import { JoinHost } from '../features/join';
 import { NavRail } from './NavRail';
 import { useUi } from '../stores/ui';
 import { displayName } from '../lib/names';
@@ -105,6 +106,7 @@ export function AppShell() {
           </main>
         )}
       </div>
+      <JoinHost />
       {createGroup ? (
         <CreateGroupDialog key={createGroup.preselected.join()} preselected={createGroup.preselected} onClose={() => dialogsStore.getState().closeCreateGroup()} />
       ) : null}

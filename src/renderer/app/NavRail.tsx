@@ -3,6 +3,7 @@ import { can } from '@shared/rules/permissions';
 import { useT } from '../i18n';
 import { useUi, type Section } from '../stores/ui';
 import { useOrgRole } from './useOrgRole';
+import { JoinRequestsRail } from '../features/join-requests';
 
 /**
  * The narrow navigation rail (DingTalk / WeCom): Messages, Contacts, and Admin for those whose org
@@ -64,6 +65,7 @@ export function NavRail() {
           <span className="nav-label">{item.label}</span>
         </button>
       ))}
+      <JoinRequestsRail />
     </nav>
   );
 }

@@ -48,4 +48,18 @@ export const storageKeys = {
   lastOrg: 'muster.lastOrg',
   /** sessionStorage: the open group, so a reload reopens it. */
   openGroup: 'muster.openGroup',
+  /** A join link (token) that arrived before sign-in; it waits through it (features/join/pending.ts). */
+  pendingJoin: 'muster.pendingJoin',
+  /** The organization's invite public keys, to check a scanned code while offline (not secret). */
+  inviteKeys: 'muster.inviteKeys',
+  /** The camera last picked on the scan screen (a device preference: kept across sign-outs). */
+  scanCamera: 'muster.scanCamera',
+  /** Followed by a member id: that member's unsent drafts (JSON, group id → text); see draftsKey. */
+  draftsPrefix: 'muster.drafts.',
 } as const;
+
+/**
+ * Where a member's unsent drafts are kept. Per member, so a draft never shows to the next person
+ * signing in at this desk; removed on sign-out and whenever that member's cache is deleted.
+ */
+export const draftsKey = (memberId: string): string => `${storageKeys.draftsPrefix}${memberId}`;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { HANDSHAKE_ERRORS, err, ok, socketPushes, type AccessToken, type AppError, type ExternalGroupRequest, type GroupDetail, type Message, type RemovalReason, type Result } from '@shared/contract';
+import { HANDSHAKE_ERRORS, err, ok, socketPushes, type AccessToken, type AppError, type ExternalGroupRequest, type GroupDetail, type JoinRequest, type Message, type RemovalReason, type Result } from '@shared/contract';
 import {
   addGroupSummary,
   applyGroupRead,
@@ -83,6 +83,9 @@ export class SyncEngine {
   private chartAgain = false;
   private readonly removalListeners = new Set<(removal: GroupRemoval) => void>();
   private readonly decisionListeners = new Set<(request: ExternalGroupRequest) => void>();
+  /** Join requests (issue 6): `join:request` for those who decide, `join:decided` for the requester. */
+  private readonly joinRequestListeners = new Set<(request: JoinRequest) => void>();
+  private readonly joinDecidedListeners = new Set<(request: JoinRequest) => void>();
   /** Groups whose info panel is open (count of watchers): their detail is kept fresh. */
   private readonly watchedDetails = new Map<string, number>();
   private readonly detailFetches = new Map<string, Promise<Result<GroupDetail>>>();
@@ -122,6 +125,8 @@ export class SyncEngine {
     this.listen('group:members', (payload) => void this.onGroupMembers(payload));
     this.listen('org:changed', (payload) => void this.onOrgChanged(payload));
     this.listen('org:request', (payload) => this.onOrgRequest(payload));
+    this.listen('join:request', (payload) => this.onJoinPush('join:request', payload, this.joinRequestListeners));
+    this.listen('join:decided', (payload) => this.onJoinPush('join:decided', payload, this.joinDecidedListeners));
     this.listen('auth:expired', () => {
       // The server closes this socket next; the reconnect must not reuse the expired token.
       this.forceRefreshNext = true;
@@ -189,6 +194,18 @@ export class SyncEngine {
   onRequestDecided(listener: (request: ExternalGroupRequest) => void): () => void {
     this.decisionListeners.add(listener);
     return () => this.decisionListeners.delete(listener);
+  }
+
+  /** Calls back when a join request of a group this member decides on arrives or changes (the inbox). */
+  onJoinRequest(listener: (request: JoinRequest) => void): () => void {
+    this.joinRequestListeners.add(listener);
+    return () => this.joinRequestListeners.delete(listener);
+  }
+
+  /** Calls back when this member's own join request was approved (a `group:added` follows) or rejected. */
+  onJoinDecided(listener: (request: JoinRequest) => void): () => void {
+    this.joinDecidedListeners.add(listener);
+    return () => this.joinDecidedListeners.delete(listener);
   }
 
   /**
@@ -518,6 +535,19 @@ export class SyncEngine {
         l(request);
       } catch (e) {
         this.log('a request decision listener failed', e);
+      }
+    }
+  }
+
+  /** Join requests are not cached: the pushes go to whoever listens (the inbox, the requester's notice). */
+  private onJoinPush(name: 'join:request' | 'join:decided', payload: unknown, listeners: Set<(request: JoinRequest) => void>): void {
+    const parsed = socketPushes[name].safeParse(payload);
+    if (!parsed.success) return this.log(`ignored a malformed ${name} push`);
+    for (const l of [...listeners]) {
+      try {
+        l(parsed.data.request);
+      } catch (e) {
+        this.log(`a ${name} listener failed`, e);
       }
     }
   }

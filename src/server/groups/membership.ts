@@ -7,7 +7,7 @@ import {
   type PersonRef,
   type SystemEvent,
 } from '@shared/contract';
-import type { RemovalReason } from '@shared/contract';
+import type { JoinVia, RemovalReason } from '@shared/contract';
 import type { z } from 'zod';
 import { GROUP_MEMBER_CAP, INTERNAL_GROUP_INITIAL_CAP } from '@shared/rules/limits';
 import { systemEventFallback } from '@shared/rules/system-events';
@@ -27,7 +27,8 @@ import { listSummaries } from './repository';
  * back).
  */
 
-export type JoinSource = 'created' | 'added' | 'department' | 'qr' | 'link' | 'directory' | 'approval';
+/** How a membership came about (group_members.joined_via). */
+export type JoinSource = JoinVia;
 type Reason = z.infer<typeof RemovalReason>;
 
 export type Effect = (deps: { db: Db; pushes: Pushes }) => Promise<void> | void;
@@ -219,8 +220,15 @@ export interface AddOptions {
   /** Who did it; null for the system (department sync). */
   actor: PersonRef | null;
   source: JoinSource;
-  /** members_added (someone added them) or member_joined (they came in themselves / by sync). */
-  event: 'members_added' | 'member_joined' | 'none';
+  /**
+   * members_added (someone added them), member_joined (they came in by sync), or member_joined_via
+   * (they came in through a code, a link or the directory; actor: who approved their request, if anyone).
+   */
+  event: 'members_added' | 'member_joined' | 'member_joined_via' | 'none';
+  /** Who shared the code or link they came in through (recorded, and named in member_joined_via). */
+  sharedBy?: PersonRef | null;
+  /** Recorded as added_by; defaults to the actor (null when they came in by themselves). */
+  addedBy?: string | null;
 }
 
 /**
@@ -277,9 +285,9 @@ export const addMemberships = async (
 
   await tx.query(
     // joined_seq: what a newcomer may read of the history before them (the group's newcomer-history setting).
-    `insert into group_members (group_id, member_id, org_id, role, join_source, added_by, joined_seq)
-     select $1, unnest($2::uuid[]), $3, 'member', $4, $5, (select last_seq from groups where id = $1)`,
-    [group.id, fresh.map((p) => p.id), group.org_id, opts.source, opts.actor?.id ?? null],
+    `insert into group_members (group_id, member_id, org_id, role, joined_via, added_by, shared_by, joined_seq)
+     select $1, unnest($2::uuid[]), $3, 'member', $4, $5, $6, (select last_seq from groups where id = $1)`,
+    [group.id, fresh.map((p) => p.id), group.org_id, opts.source, opts.addedBy !== undefined ? opts.addedBy : (opts.actor?.id ?? null), opts.sharedBy?.id ?? null],
   );
   const added = fresh.map((p) => p.id);
 
@@ -287,7 +295,17 @@ export const addMemberships = async (
   effects.add(({ pushes }) => {
     for (const id of added) pushes.joinGroup(id, group.id);
   });
-  if (opts.event !== 'none') {
+  if (opts.event === 'member_joined_via') {
+    // One message per person: each says how they came in and who shared the code.
+    for (const p of fresh.slice(0, 200)) {
+      await postSystemMessage(tx, effects, group.id, {
+        type: 'member_joined_via',
+        actor: opts.actor,
+        targets: opts.sharedBy ? [personRef(p), opts.sharedBy] : [personRef(p)],
+        data: { via: opts.source },
+      });
+    }
+  } else if (opts.event !== 'none') {
     await postSystemMessage(tx, effects, group.id, {
       type: opts.event,
       actor: opts.event === 'members_added' ? opts.actor : null,
@@ -346,6 +364,8 @@ export const removeMemberships = async (
   }
   const removed = gone.map((g) => g.member_id);
   if (removed.length === 0) return { removed, newOwnerId: null };
+  // The record of how they went: someone removed may later only ask to come back (joining/).
+  await recordDepartures(tx, group, removed, opts.ban ? 'banned' : opts.reason, opts.actor);
 
   let newOwnerId: string | null = null;
   if (gone.some((g) => g.role === 'owner')) {
@@ -381,6 +401,15 @@ export const removeMemberships = async (
   });
   queueGroupUpdated(effects, group.id);
   return { removed, newOwnerId };
+};
+
+/** Appends to group_departures (history: the latest row of a pair says how the person last went). */
+const recordDepartures = async (tx: Db, group: GroupRow, memberIds: readonly string[], reason: Reason, actor: PersonRef | null): Promise<void> => {
+  if (memberIds.length === 0) return;
+  await tx.query(
+    `insert into group_departures (org_id, group_id, member_id, reason, by_id) select $1, $2, unnest($3::uuid[]), $4, $5`,
+    [group.org_id, group.id, memberIds, reason, actor?.id ?? null],
+  );
 };
 
 // ------------------------------------------------------------------ creating and dissolving
@@ -419,7 +448,7 @@ export const createGroup = async (tx: Db, effects: Effects, input: CreateGroupIn
   const groupId = rows[0]!.id;
   // The owner first (the cap counts them), then everyone else through the common path.
   await tx.query(
-    `insert into group_members (group_id, member_id, org_id, role, join_source, added_by) values ($1, $2, $3, 'owner', $4, $5)`,
+    `insert into group_members (group_id, member_id, org_id, role, joined_via, added_by) values ($1, $2, $3, 'owner', $4, $5)`,
     [groupId, input.owner.id, input.orgId, input.source === 'department' ? 'department' : 'created', input.actor?.id ?? null],
   );
   const group = await lockGroup(tx, input.orgId, groupId);
@@ -450,7 +479,13 @@ export const createGroup = async (tx: Db, effects: Effects, input: CreateGroupIn
 export const dissolveGroup = async (tx: Db, effects: Effects, group: GroupRow, actor: PersonRef | null): Promise<string[]> => {
   await postSystemMessage(tx, effects, group.id, { type: 'dissolved', actor, targets: [] });
   const gone = await tx.query<{ member_id: string }>('delete from group_members where group_id = $1 returning member_id', [group.id]);
+  await recordDepartures(tx, group, gone.map((g) => g.member_id), 'dissolved', actor);
   await tx.query(`update groups set status = 'dissolved', dissolved_at = now(), dissolved_by = $2 where id = $1`, [group.id, actor?.id ?? null]);
+  // Requests to join a group that is gone wait for nothing any more.
+  await tx.query(`update join_requests set status = 'cancelled', decided_by = $2, decided_at = now() where group_id = $1 and status = 'pending'`, [
+    group.id,
+    actor?.id ?? null,
+  ]);
   const ids = gone.map((g) => g.member_id);
   effects.add(({ pushes }) => {
     for (const id of ids) pushes.toMember(id, 'group:removed', { groupId: group.id, reason: 'dissolved' });

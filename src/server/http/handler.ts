@@ -5,6 +5,9 @@ import { errorMeta, type Logger } from '../logger';
 import { parseBoundary, strictly } from '../validation';
 import { readBody } from './body';
 
+/** Invite links opened in a browser: `<server>/join/<token>`. */
+const INVITE_PAGE_PREFIX = '/join/';
+
 /** Auth bodies are tiny; anything bigger is a mistake or an attack. */
 export const HTTP_BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -28,6 +31,8 @@ export interface HttpDeps {
   version: string;
   /** Take the client address from X-Forwarded-For. Only behind a proxy you control. */
   trustProxy: boolean;
+  /** The public invite page, `GET /join/<token>` (src/server/invites/page.ts). */
+  invitePage?: (req: IncomingMessage, res: ServerResponse, token: string) => Promise<void>;
 }
 
 type RouteName = keyof typeof httpRoutes;
@@ -62,6 +67,10 @@ export const createHttpHandler = (deps: HttpDeps): ((req: IncomingMessage, res: 
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
+    if (deps.invitePage && path?.startsWith(INVITE_PAGE_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
+      req.resume();
+      return deps.invitePage(req, res, path.slice(INVITE_PAGE_PREFIX.length));
+    }
     // A route is a method and a path: anything else is unknown (404), like an unknown path.
     const match = routes.find(([, r]) => r.path === path && r.method === req.method);
     if (!match) {

@@ -88,7 +88,17 @@ export interface SyncScope {
   departmentIds: readonly string[];
 }
 
-export const syncDepartmentGroups = async (tx: Db, effects: Effects, orgId: string, scope?: SyncScope): Promise<SyncReport> => {
+/**
+ * `via`: recorded on the memberships the sync writes ('import' when a member import ran it: the
+ * people it adds are the ones imported).
+ */
+export const syncDepartmentGroups = async (
+  tx: Db,
+  effects: Effects,
+  orgId: string,
+  scope?: SyncScope,
+  via: 'department' | 'import' = 'department',
+): Promise<SyncReport> => {
   await lockOrgChart(tx, orgId);
   const report: SyncReport = { created: 0, dissolved: 0, added: 0, removed: 0 };
   // The scope is a parameter ($2 or $3), spliced in only as a fixed SQL fragment.
@@ -164,7 +174,7 @@ export const syncDepartmentGroups = async (tx: Db, effects: Effects, orgId: stri
       const seats = toInt(group.member_cap) - toInt((await tx.query<{ n: number }>('select count(*)::int as n from group_members where group_id = $1', [group.id]))[0]!.n);
       const joining = pick(people, d.to_add.slice(0, Math.max(0, seats)));
       if (joining.length > 0) {
-        const added = await addMemberships(tx, effects, group, joining, { actor: null, source: 'department', event: 'member_joined' });
+        const added = await addMemberships(tx, effects, group, joining, { actor: null, source: via, event: 'member_joined' });
         report.added += added.length;
       }
       await settleOwner(tx, effects, group, d.department_id);
@@ -190,7 +200,7 @@ export const syncDepartmentGroups = async (tx: Db, effects: Effects, orgId: stri
       const members = pick(people, d.members.slice(0, GROUP_MEMBER_CAP.department));
       return { departmentId: d.id, name: departmentGroupName(d.name, d.name_en), owner: members.find((m) => m.id === d.head_id) ?? members[0]!, members };
     });
-    await createDepartmentGroups(tx, effects, orgId, plans);
+    await createDepartmentGroups(tx, effects, orgId, plans, via);
     report.created += plans.length;
     report.added += plans.reduce((n, p) => n + p.members.length, 0);
   }
@@ -242,7 +252,13 @@ interface NewDepartmentGroup {
  * `group:added` and the room the 'member_joined' message; there is nobody to send
  * `group:members` / `group:updated` to. Keep in step with createGroup (a test compares both).
  */
-export const createDepartmentGroups = async (tx: Db, effects: Effects, orgId: string, plans: readonly NewDepartmentGroup[]): Promise<string[]> => {
+export const createDepartmentGroups = async (
+  tx: Db,
+  effects: Effects,
+  orgId: string,
+  plans: readonly NewDepartmentGroup[],
+  via: 'department' | 'import' = 'department',
+): Promise<string[]> => {
   if (plans.length === 0) return [];
   const created = await tx.query<{ id: string; department_id: string }>(
     `insert into groups (org_id, name, type, owner_id, department_id, home_department_id, member_cap)
@@ -253,9 +269,9 @@ export const createDepartmentGroups = async (tx: Db, effects: Effects, orgId: st
   const groupOf = new Map(created.map((g) => [g.department_id, g.id]));
   const rows = plans.flatMap((p) => p.members.map((m) => ({ group: groupOf.get(p.departmentId)!, member: m.id, role: m.id === p.owner.id ? 'owner' : 'member' })));
   await tx.query(
-    `insert into group_members (group_id, member_id, org_id, role, join_source)
-     select t.g, t.m, $1, t.r, 'department' from unnest($2::uuid[], $3::uuid[], $4::text[]) as t(g, m, r)`,
-    [orgId, rows.map((r) => r.group), rows.map((r) => r.member), rows.map((r) => r.role)],
+    `insert into group_members (group_id, member_id, org_id, role, joined_via)
+     select t.g, t.m, $1, t.r, $5 from unnest($2::uuid[], $3::uuid[], $4::text[]) as t(g, m, r)`,
+    [orgId, rows.map((r) => r.group), rows.map((r) => r.member), rows.map((r) => r.role), via],
   );
   const messages = plans.flatMap((p) => {
     const group = groupOf.get(p.departmentId)!;

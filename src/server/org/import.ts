@@ -331,7 +331,7 @@ export class MemberImporter {
     }
     // Audit last: group edits lock a group and then the audit chain, so taking the audit lock before
     // the sync locks groups would invite a deadlock.
-    await syncDepartmentGroups(tx, effects, orgId);
+    await syncDepartmentGroups(tx, effects, orgId, undefined, 'import');
     await appendAuditMany(tx, entries);
     const bumped = await tx.query<{ v: number | string }>(
       'update orgs set chart_version = chart_version + 1 where id = $1 returning chart_version as v',

@@ -118,6 +118,10 @@ export interface DemoGroup {
   members: 'everyone' | readonly string[];
   /** 群公告: text and the account that posted it. */
   announcement?: { text: string; by: string };
+  /** Join settings other than the defaults (no verification, not searchable). */
+  join?: { verification: 'none' | 'approval' | 'real_name' | 'face'; searchable: boolean };
+  /** Join requests waiting for the owner or an admin (accounts not in the group). */
+  joinRequests?: readonly { by: string; message: string }[];
 }
 
 export const GROUPS: readonly DemoGroup[] = [
@@ -151,5 +155,16 @@ export const GROUPS: readonly DemoGroup[] = [
     owner: 'xuting',
     admins: ['jiangmin'],
     members: ['lina', 'machao', 'yuanli', 'pengfei', 'luolin', 'hexue'],
+  },
+  {
+    // Listed in the group directory; joining needs an admin's approval, and one request is waiting.
+    key: 'techtalk',
+    name: '技术分享会 Tech Talks',
+    type: 'internal',
+    owner: 'zhaomin',
+    admins: ['lina'],
+    members: ['huangtao', 'david.miller', 'guopeng'],
+    join: { verification: 'approval', searchable: true },
+    joinRequests: [{ by: 'chenjing', message: '想参加下期前端性能专题 / I would like to join the next frontend performance talk' }],
   },
 ];

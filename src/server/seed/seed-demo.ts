@@ -3,6 +3,7 @@ import { DEPARTMENT_GROUP_MIN_MEMBERS, GROUP_MEMBER_CAP, INTERNAL_GROUP_INITIAL_
 import { appendAudit } from '../audit';
 import { hashPassword, type KdfParams } from '../auth';
 import type { Clock } from '../clock';
+import { seedDemoInvites } from '../invites/seed';
 import type { Db } from '../storage';
 import {
   DEMO_ORG,
@@ -45,6 +46,7 @@ export const seedDemo = async (db: Db, opts: SeedOptions): Promise<SeedResult> =
     if (opts.reset) await tx.query('delete from orgs where slug = $1', [DEMO_ORG.slug]);
     else if (await demoExists(tx)) return { created: false } as const;
     await writePlan(tx, plan, hashes);
+    await seedDemoInvites(tx, plan.orgId, new Date(opts.clock()));
     return {
       created: true,
       orgId: plan.orgId,
@@ -70,6 +72,8 @@ interface PlannedGroup {
   createdAt: number;
   members: { id: string; role: 'owner' | 'admin' | 'member' }[];
   announcement: { text: string; byId: string; at: number } | null;
+  join?: { verification: 'none' | 'approval' | 'real_name' | 'face'; searchable: boolean };
+  joinRequests?: { requesterId: string; message: string; at: number }[];
 }
 
 interface PlannedMessage {
@@ -147,6 +151,8 @@ export const buildPlan = (nowMs: number): Plan => {
         members: accounts.map((a) => ({ id: idOf(a), role: a === g.owner ? 'owner' : g.admins.includes(a) ? 'admin' : 'member' })),
         // Posted a day after the group's first thread started.
         announcement: g.announcement ? { text: g.announcement.text, byId: idOf(g.announcement.by), at: earliest(threads) + DAY_MS } : null,
+        ...(g.join ? { join: g.join } : {}),
+        ...(g.joinRequests ? { joinRequests: g.joinRequests.map((r) => ({ requesterId: idOf(r.by), message: r.message, at: nowMs - 3 * 60 * 60_000 })) } : {}),
       },
       threads,
       intro: `${owner.name} 创建了群聊「${g.name}」\n${owner.nameEn} created the group`,
@@ -272,7 +278,7 @@ const writePlan = async (tx: Db, plan: Plan, hashes: readonly string[]): Promise
   await insertRows(
     tx,
     'group_members',
-    ['group_id', 'member_id', 'org_id', 'role', 'joined_at', 'last_read_seq', 'join_source'],
+    ['group_id', 'member_id', 'org_id', 'role', 'joined_at', 'last_read_seq', 'joined_via'],
     plan.groups.flatMap((g) =>
       g.members.map((m) => [
         g.id, m.id, plan.orgId, m.role, iso(g.createdAt), readOf.get(`${g.id}/${m.id}`) ?? 0,
@@ -286,6 +292,19 @@ const writePlan = async (tx: Db, plan: Plan, hashes: readonly string[]): Promise
     ['group_id', 'seq', 'sender_id', 'kind', 'body', 'created_at'],
     plan.messages.map((m) => [m.groupId, m.seq, m.senderId, m.kind, m.body, iso(m.at)]),
   );
+  // Join settings and waiting join requests (the directory and the join-request inbox are not empty).
+  for (const g of plan.groups) {
+    if (g.join) {
+      await tx.query('update groups set join_verification = $2, searchable = $3 where id = $1', [g.id, g.join.verification, g.join.searchable]);
+    }
+    for (const r of g.joinRequests ?? []) {
+      await tx.query(
+        `insert into join_requests (org_id, group_id, requester_id, message, via, reason, created_at)
+         values ($1, $2, $3, $4, 'directory', 'approval', $5)`,
+        [plan.orgId, g.id, r.requesterId, r.message, iso(r.at)],
+      );
+    }
+  }
   await writeAudit(tx, plan);
 };
 

@@ -6,6 +6,8 @@ import type { Migration } from './migration';
 import { ORG_MIGRATIONS } from '../org/migrations';
 import { GROUP_MIGRATIONS } from '../groups/migrations';
 import { AUDIT_MIGRATIONS } from '../audit/migrations';
+import { JOINING_MIGRATIONS } from '../joining/migrations';
+import { INVITE_MIGRATIONS } from '../invites/migrations';
 
 export type { Migration };
 
@@ -161,6 +163,6 @@ const CORE_MIGRATIONS: readonly Migration[] = [
  * Every step, in version order. Each feature folder owns its migrations; versions are global and
  * must never collide (migrate() refuses a list that is not strictly increasing).
  */
-export const MIGRATIONS: readonly Migration[] = [...CORE_MIGRATIONS, ...ORG_MIGRATIONS, ...GROUP_MIGRATIONS, ...AUDIT_MIGRATIONS].sort(
+export const MIGRATIONS: readonly Migration[] = [...CORE_MIGRATIONS, ...ORG_MIGRATIONS, ...GROUP_MIGRATIONS, ...AUDIT_MIGRATIONS, ...INVITE_MIGRATIONS, ...JOINING_MIGRATIONS].sort(
   (a, b) => a.version - b.version,
 );

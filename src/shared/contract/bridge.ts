@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AccountName, Id, IsoTime, MemberProfile, OrgInfo, OrgSlug, Password } from './model';
 import { badRequest, type Result } from './errors';
+import { InviteToken } from './joining';
 
 /**
  * The renderer <-> main bridge. Channel names are `namespace:method`; the preload (Electron) and
@@ -60,6 +61,14 @@ export const bridgeCalls = {
     }),
     result: z.object({}),
   },
+  /**
+   * Join links (`muster://join/<token>`) that reached the app — a second launch, macOS open-url, or
+   * the command line — and wait to be shown, also through sign-in. Taking them empties the queue.
+   */
+  'links:takePending': {
+    args: z.object({}),
+    result: z.object({ tokens: z.array(InviteToken) }),
+  },
 } as const;
 
 export const bridgeEvents = {
@@ -67,6 +76,8 @@ export const bridgeEvents = {
   // signed_out: by this user (any window); replaced: someone else signed in on this desktop
   // (browser mode: one member per web host); revoked / expired: refused by the server.
   'auth:sessionEnded': z.object({ reason: z.enum(['signed_out', 'replaced', 'revoked', 'expired']) }),
+  /** A join link arrived while the app runs (the window is focused first). Call links:takePending to consume it. */
+  'links:join': z.object({ token: InviteToken }),
 } as const;
 
 export type BridgeCalls = typeof bridgeCalls;

@@ -6,3 +6,4 @@ export * from './local-bridge';
 export * from './org';
 export * from './groups';
 export * from './audit';
+export * from './joining';

@@ -60,6 +60,7 @@ export const SystemEventType = z.enum([
   'created', // actor created the group
   'members_added', // actor added targets
   'member_joined', // targets[0] joined by themselves (department sync, later: QR / link)
+  'member_joined_via', // targets[0] joined through `data.via` (qr, link, live, directory); targets[1] shared the code; actor approved their request (null: joined at once)
   'member_removed', // actor removed targets[0]
   'member_banned', // actor removed and banned targets[0]
   'member_left', // targets[0] left

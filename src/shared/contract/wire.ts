@@ -6,6 +6,7 @@ import { AccountName, GroupSummary, Id, IsoTime, MemberProfile, Message, Message
 import { orgPushes, orgRequests } from './org';
 import { groupPushes, groupRequests } from './groups';
 import { auditRequests } from './audit';
+import { joiningPushes, joiningRequests } from './joining';
 
 /**
  * The client <-> server wire: HTTP endpoints for authentication (called by the main process,
@@ -83,8 +84,8 @@ const chatRequests = {
   },
 } as const;
 
-/** Every request, by feature (org.ts, groups.ts, audit.ts declare theirs). */
-export const socketRequests = { ...chatRequests, ...orgRequests, ...groupRequests, ...auditRequests } as const;
+/** Every request, by feature (org.ts, groups.ts, audit.ts, joining.ts declare theirs). */
+export const socketRequests = { ...chatRequests, ...orgRequests, ...groupRequests, ...auditRequests, ...joiningRequests } as const;
 export type SocketRequests = typeof socketRequests;
 export type SocketRequestName = keyof SocketRequests;
 export type SocketRequest<N extends SocketRequestName> = z.input<SocketRequests[N]['request']>;
@@ -100,7 +101,7 @@ const chatPushes = {
   'auth:expired': z.object({}),
 } as const;
 
-export const socketPushes = { ...chatPushes, ...orgPushes, ...groupPushes } as const;
+export const socketPushes = { ...chatPushes, ...orgPushes, ...groupPushes, ...joiningPushes } as const;
 export type SocketPushes = typeof socketPushes;
 export type SocketPushName = keyof SocketPushes;
 export type SocketPush<N extends SocketPushName> = z.infer<SocketPushes[N]>;

@@ -58,3 +58,19 @@ export const DEVICE_PLATFORM_MAX_CHARS = 32;
  */
 export const SOCKET_REQUESTS_PER_SECOND = 20;
 export const SOCKET_REQUEST_BURST = 60;
+
+// ------------------------------------------------------------------ joining (domain.md)
+/** A group's QR code (and a live code) is valid this long. */
+export const QR_INVITE_DAYS = 7;
+/** An invite link's expiry, chosen by the sharer. */
+export const LINK_INVITE_MIN_DAYS = 1;
+export const LINK_INVITE_MAX_DAYS = 30;
+/** Max-uses choices of an invite link (null: unlimited). A use counts only when someone new joins. */
+export const INVITE_MAX_USES_CHOICES = [1, 5, 10, 25, 50, 100] as const;
+/** An invite token as text (base64url); anything longer is not ours and is refused before decoding. */
+export const INVITE_TOKEN_MAX_CHARS = 256;
+/** The short note a person may add to a join request. */
+export const JOIN_REQUEST_MESSAGE_MAX_CHARS = 200;
+/** A signing key stays usable for verification this long after it is retired (the longest token lifetime). */
+export const INVITE_KEY_GRACE_DAYS = LINK_INVITE_MAX_DAYS;
+export const GROUP_DIRECTORY_PAGE_MAX = 50;

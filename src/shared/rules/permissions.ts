@@ -47,6 +47,7 @@ export const PERMISSIONS = {
   'org.directory.hidden': { org: { super_admin: 'allow' }, description: 'see hidden members in the org chart' },
   'org.audit.read': { org: { super_admin: 'allow' }, description: 'read and export the audit log' },
   'org.request.decide': { org: { super_admin: 'allow' }, description: 'approve or reject requests that need approval' },
+  'org.inviteKey.rotate': { org: { super_admin: 'allow' }, description: 'rotate the key that signs invite codes' },
 
   // ------------------------------------------------------------ creating groups
   'group.create.internal': {
@@ -86,6 +87,23 @@ export const PERMISSIONS = {
     org: { super_admin: 'allow' },
     group: { owner: 'allow', admin: 'allow', member: 'unlessOnlyAdminsInvite' },
     description: 'add members',
+  },
+  // Who may invite follows the group's "only admins may invite" setting, like adding members does.
+  'group.invite.create': {
+    org: { super_admin: 'allow' },
+    group: { owner: 'allow', admin: 'allow', member: 'unlessOnlyAdminsInvite' },
+    description: 'create a QR code, invite link or live code for the group',
+  },
+  // Everyone sees and revokes their own invites; this grants all of the group's.
+  'group.invite.manage': {
+    org: { super_admin: 'allow' },
+    group: { owner: 'allow', admin: 'allow' },
+    description: "see and revoke all of the group's invites",
+  },
+  'group.joinRequest.decide': {
+    org: { super_admin: 'allow' },
+    group: { owner: 'allow', admin: 'allow' },
+    description: 'approve or reject requests to join the group',
   },
   'group.member.remove': {
     org: { super_admin: 'allow' },

@@ -28,6 +28,24 @@ const SETTING_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
   newcomerHistory: { 'zh-CN': '新成员可见历史消息', en: 'history for newcomers' },
 };
 
+/** How someone came in (member_joined_via): "通过 张伟 分享的二维码" / "via Zhang Wei's QR code". */
+const joinedHow = (via: string, sharer: PersonRef | null, locale: SystemLocale): string => {
+  const s = sharer ? nameOf(sharer, locale) : null;
+  const zh = locale !== 'en';
+  switch (via) {
+    case 'qr':
+      return zh ? (s ? `通过 ${s} 分享的二维码` : '通过群二维码') : s ? `via ${s}'s QR code` : "via the group's QR code";
+    case 'live':
+      return zh ? (s ? `通过 ${s} 分享的群活码` : '通过群活码') : s ? `via ${s}'s live QR code` : "via the group's live QR code";
+    case 'link':
+      return zh ? (s ? `通过 ${s} 分享的邀请链接` : '通过邀请链接') : s ? `via ${s}'s invite link` : 'via an invite link';
+    case 'directory':
+      return zh ? '通过群搜索' : 'from the group directory';
+    default:
+      return '';
+  }
+};
+
 export const describeSystemEvent = (e: SystemEvent, locale: SystemLocale): string => {
   const actor = nameOf(e.actor, locale);
   const targets = list(e.targets, locale);
@@ -45,6 +63,15 @@ export const describeSystemEvent = (e: SystemEvent, locale: SystemLocale): strin
       return zh ? `${actor} 将 ${first} 移出群聊` : `${actor} removed ${first}`;
     case 'member_banned':
       return zh ? `${actor} 将 ${first} 移出群聊并禁止再次加入` : `${actor} removed ${first} and banned them from rejoining`;
+    case 'member_joined_via': {
+      const how = joinedHow(String(data['via'] ?? ''), e.targets[1] ?? null, locale);
+      if (e.actor) {
+        return zh
+          ? `${actor} 同意了 ${first} 的入群申请${how ? `（${how}）` : ''}`
+          : `${actor} approved ${first}'s request to join${how ? ` (${how})` : ''}`;
+      }
+      return zh ? `${first} ${how}加入了群聊` : `${first} joined ${how || 'the group'}`;
+    }
     case 'member_left':
       return zh ? `${first} 退出了群聊` : `${first} left the group`;
     case 'role_changed':

@@ -19,3 +19,14 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * Chromium's fake camera: one video input playing `y4mFile` in a loop (test/fixtures/camera/make-y4m.ts
+ * writes one). Camera access is decided per browser context, as a person would: a context created
+ * with `permissions: ['camera']` gets the camera, any other is refused (NotAllowedError). Chromium's
+ * `--use-fake-ui-for-media-stream` is deliberately not passed: it would allow every context, and
+ * the "permission denied" state could not be tested.
+ */
+export function fakeCameraArgs(y4mFile: string): string[] {
+  return ['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4mFile}`];
+}

@@ -2,8 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './browser';
+import { fakeCameraArgs, launchChromium } from './browser';
 import { freePort, managedProcess, type Managed } from './processes';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 
 export const DEMO_PASSWORD = 'muster-demo';
 export const ALL_HANDS = '全员群 All hands';
@@ -17,19 +19,38 @@ export interface Stack {
   hosts: Record<string, Managed>;
   browser: Browser;
   dir: string;
+  /** Set with `postgres: true`: the server's database, for the test's own rows. */
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
-export async function startStack(desktops: string[]): Promise<Stack> {
+export interface StackOptions {
+  /**
+   * Run the server on a fresh PostgreSQL database `muster_e2e_<random>` on 127.0.0.1:5432 (trust
+   * auth, user $PGUSER or postgres) instead of PGlite, dropped at close — for tests that write
+   * rows the UI cannot make (an expired invite, another organization's key). `stack.databaseUrl`.
+   */
+  postgres?: boolean;
+  /** A .y4m file the browser's fake camera plays (see fakeCameraArgs); it may be rewritten until a page opens the camera. */
+  fakeCamera?: string;
+}
+
+export async function startStack(desktops: string[], options: StackOptions = {}): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'muster-e2e-'));
   const serverPort = await freePort();
+  const database = options.postgres ? await createE2eDatabase() : null;
   const server = managedProcess(
     'server',
     'src/server/index.ts',
-    { PORT: String(serverPort), HOST: '127.0.0.1', MUSTER_DATA_DIR: join(dir, 'server-data'), DATABASE_URL: '' },
+    { PORT: String(serverPort), HOST: '127.0.0.1', MUSTER_DATA_DIR: join(dir, 'server-data'), DATABASE_URL: database?.url ?? '' },
     'Muster server listening on',
   );
-  await server.start();
+  try {
+    await server.start();
+  } catch (e) {
+    await database?.drop().catch(() => undefined);
+    throw e;
+  }
   const hosts: Record<string, Managed> = {};
   for (const name of desktops) {
     const host = managedProcess(
@@ -46,16 +67,18 @@ export async function startStack(desktops: string[]): Promise<Stack> {
     await host.start();
     hosts[name] = host;
   }
-  const browser = await launchChromium();
+  const browser = await launchChromium(options.fakeCamera ? fakeCameraArgs(options.fakeCamera) : []);
   return {
     server,
     hosts,
     browser,
     dir,
+    ...(database ? { databaseUrl: database.url } : {}),
     async close() {
       await browser.close().catch(() => undefined);
       for (const h of Object.values(hosts)) await h.stop();
       await server.stop();
+      await database?.drop();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -91,4 +114,24 @@ export async function send(page: Page, text: string): Promise<void> {
 
 export function messagesWithText(page: Page, text: string) {
   return page.locator('[data-testid="message"]', { has: page.locator('[data-testid="message-body"]', { hasText: text }) });
+}
+
+const PG_ADMIN_URL = `postgres://${encodeURIComponent(process.env['PGUSER'] || 'postgres')}@127.0.0.1:5432/postgres`;
+
+/** A throw-away PostgreSQL database for one stack (see StackOptions.postgres). */
+async function createE2eDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `muster_e2e_${randomBytes(6).toString('hex')}`;
+  const withAdmin = async (sql: string) => {
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 5000 });
+    try {
+      await admin.connect();
+      await admin.query(sql);
+    } catch (e) {
+      throw new Error(`PostgreSQL at ${PG_ADMIN_URL}: ${e instanceof Error ? e.message : String(e)} (the e2e stack with postgres: true needs it)`, { cause: e });
+    } finally {
+      await admin.end().catch(() => undefined);
+    }
+  };
+  await withAdmin(`create database ${name}`);
+  return { url: PG_ADMIN_URL.replace(/\/postgres$/, `/${name}`), drop: () => withAdmin(`drop database if exists ${name} with (force)`) };
 }

@@ -7,7 +7,7 @@ describe('content security policy', () => {
   it('is strict for the packaged app', () => {
     const csp = directives(buildContentSecurityPolicy({ serverUrl: 'https://muster.example.com/api' }));
     expect(csp.get('default-src')).toEqual(["'self'"]);
-    expect(csp.get('script-src')).toEqual(["'self'"]);
+    expect(csp.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
     expect(csp.get('style-src')).toEqual(["'self'"]);
     expect(csp.get('img-src')).toEqual(["'self'", 'data:', 'blob:']);
     expect(csp.get('media-src')).toEqual(["'self'", 'blob:', 'mediastream:']);
@@ -24,7 +24,7 @@ describe('content security policy', () => {
 
   it('relaxes inline script/style only for the dev server', () => {
     const csp = directives(buildContentSecurityPolicy({ serverUrl: 'http://127.0.0.1:7800', devServerOrigin: 'http://localhost:5173' }));
-    expect(csp.get('script-src')).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(csp.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", "'unsafe-inline'"]);
     expect(csp.get('connect-src')).toContain('ws://localhost:5173');
   });
 

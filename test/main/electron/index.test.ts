@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bridgeCalls, ipcChannel, type BridgeCallName } from '@shared/contract';
+import { newInviteKeyPair, signInviteToken } from '@shared/rules/invite-token';
 
 /** Fakes of the Electron modules the entry touches; rebuilt for every test (fresh module state). */
 const electron = vi.hoisted(() => ({ current: null as null | ReturnType<typeof makeFakes> }));
 
-function makeFakes(options: { gotLock: boolean; isPackaged?: boolean }) {
+function makeFakes(options: { gotLock: boolean; isPackaged?: boolean; ready?: Promise<void> }) {
   const order: string[] = [];
   const app = Object.assign(new EventEmitter(), {
     isPackaged: options.isPackaged ?? true,
@@ -15,8 +16,9 @@ function makeFakes(options: { gotLock: boolean; isPackaged?: boolean }) {
     enableSandbox: vi.fn(() => order.push('enableSandbox')),
     whenReady: vi.fn(() => {
       order.push('whenReady');
-      return Promise.resolve();
+      return options.ready ?? Promise.resolve();
     }),
+    setAsDefaultProtocolClient: vi.fn((_protocol: string, _path?: string, _args?: string[]) => true),
     getAppPath: () => '/opt/muster/resources/app.asar',
     getPath: () => '/tmp/muster-never-written',
     getVersion: () => '0.1.0',
@@ -71,6 +73,10 @@ vi.mock('electron', () => {
   const names = ['app', 'BrowserWindow', 'dialog', 'ipcMain', 'protocol', 'safeStorage', 'session', 'shell'] as const;
   return Object.defineProperties({}, Object.fromEntries(names.map((n) => [n, { enumerable: true, get: () => electron.current!.module[n] }])));
 });
+
+// electron-updater requires the real 'electron' (CommonJS) at load time; the entry only hands its autoUpdater on.
+const updater = vi.hoisted(() => ({ checkForUpdatesAndNotify: vi.fn(async () => null) }));
+vi.mock('electron-updater', () => ({ default: { autoUpdater: updater } }));
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
@@ -154,5 +160,119 @@ describe('Electron entry', () => {
     await flush();
     expect(dev.windows[0]!.url).toBe('http://localhost:5173/');
     expect(dev.module.session.defaultSession.webRequest.onHeadersReceived).toHaveBeenCalledWith({ urls: ['http://localhost:5173/*'] }, expect.any(Function));
+  });
+});
+
+describe('Electron entry: join links (muster://join/<token>)', () => {
+  const savedArgv = process.argv;
+  const proc = process as { defaultApp?: boolean };
+  const savedDefaultApp = proc.defaultApp;
+  const token = signInviteToken({ kind: 'qr', keyId: 1, tag: new Uint8Array(8).fill(1), expiresAt: new Date(Date.UTC(2031, 0, 1)) }, newInviteKeyPair().secretKey);
+  const link = `muster://join/${token}`;
+  const trusted = { senderFrame: { url: 'muster-app://app/index.html', parent: null, detached: false, isDestroyed: () => false } };
+  type Handler = (event: unknown, args: unknown) => Promise<unknown>;
+  const takePending = (fakes: ReturnType<typeof makeFakes>) => (fakes.ipcHandlers.get(ipcChannel('links:takePending')) as Handler)(trusted, {});
+
+  beforeEach(() => {
+    vi.resetModules();
+    delete process.env.ELECTRON_RENDERER_URL;
+    delete process.env.MUSTER_SERVER_URL;
+    process.argv = ['/opt/Muster/muster'];
+    proc.defaultApp = undefined;
+  });
+  afterEach(() => {
+    process.argv = savedArgv;
+    proc.defaultApp = savedDefaultApp;
+  });
+
+  it('registers the muster: protocol (packaged: the executable itself)', async () => {
+    const fakes = (electron.current = makeFakes({ gotLock: true }));
+    await import('../../../src/main/electron/index');
+    await flush();
+    expect(fakes.module.app.setAsDefaultProtocolClient).toHaveBeenCalledWith('muster');
+  });
+
+  it('registers the Electron binary with the app path in development (`electron .`)', async () => {
+    proc.defaultApp = true;
+    process.argv = ['/usr/lib/electron/electron', 'relative/app'];
+    const fakes = (electron.current = makeFakes({ gotLock: true, isPackaged: false }));
+    await import('../../../src/main/electron/index');
+    await flush();
+    const { resolve } = await import('node:path');
+    expect(fakes.module.app.setAsDefaultProtocolClient).toHaveBeenCalledWith('muster', process.execPath, [resolve('relative/app')]);
+  });
+
+  it('a second launch with a link: the running instance comes to the front, tells the page, and keeps the token until taken', async () => {
+    const fakes = (electron.current = makeFakes({ gotLock: true }));
+    await import('../../../src/main/electron/index');
+    await flush();
+    const window = fakes.windows[0]!;
+    const send = (window as unknown as { webContents: { send: ReturnType<typeof vi.fn> } }).webContents.send;
+    fakes.module.app.emit('second-instance', {}, ['C:\\Program Files\\Muster\\Muster.exe', '--flag', link], 'C:\\');
+    expect(window.restore).toHaveBeenCalled();
+    expect(window.focus).toHaveBeenCalled();
+    expect(send).toHaveBeenCalledWith(ipcChannel('links:join'), { token });
+    // focused before the page is told, so the preview appears in a visible window
+    expect(window.focus.mock.invocationCallOrder[0]!).toBeLessThan(send.mock.invocationCallOrder[0]!);
+    expect(await takePending(fakes)).toEqual({ ok: true, value: { tokens: [token] } });
+    expect(await takePending(fakes)).toEqual({ ok: true, value: { tokens: [] } });
+  });
+
+  it('a second launch with a hostile command line only focuses', async () => {
+    const fakes = (electron.current = makeFakes({ gotLock: true }));
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    await import('../../../src/main/electron/index');
+    await flush();
+    const send = (fakes.windows[0] as unknown as { webContents: { send: ReturnType<typeof vi.fn> } }).webContents.send;
+    for (const argv of [
+      ['muster.exe', 'muster://join/../../etc/passwd'],
+      ['muster.exe', `--inspect=${link}`],
+      ['muster.exe', `${link} --remote-debugging-port=9222`],
+      ['muster.exe', 'javascript:alert(1)', 'https://evil.example/join/x'],
+      ['muster.exe', `muster://join/${'A'.repeat(200_000)}`],
+      'not an array',
+    ]) {
+      fakes.module.app.emit('second-instance', {}, argv, '/');
+    }
+    expect(fakes.windows[0]!.focus).toHaveBeenCalledTimes(6);
+    expect(send).not.toHaveBeenCalledWith(ipcChannel('links:join'), expect.anything());
+    expect(await takePending(fakes)).toEqual({ ok: true, value: { tokens: [] } });
+  });
+
+  it('the link that launched the app (its own command line) waits for the renderer', async () => {
+    process.argv = ['/opt/Muster/muster', link];
+    const fakes = (electron.current = makeFakes({ gotLock: true }));
+    await import('../../../src/main/electron/index');
+    await flush();
+    expect(await takePending(fakes)).toEqual({ ok: true, value: { tokens: [token] } });
+  });
+
+  it('macOS open-url before ready is kept, and open-url while running focuses and tells the page', async () => {
+    let ready!: () => void;
+    const fakes = (electron.current = makeFakes({ gotLock: true, ready: new Promise<void>((r) => (ready = r)) }));
+    await import('../../../src/main/electron/index');
+    const early = { preventDefault: vi.fn() };
+    fakes.module.app.emit('open-url', early, link);
+    expect(early.preventDefault).toHaveBeenCalled();
+    expect(fakes.windows).toHaveLength(0);
+    ready();
+    await flush();
+    expect(fakes.windows).toHaveLength(1);
+    expect(await takePending(fakes)).toEqual({ ok: true, value: { tokens: [token] } });
+
+    // all windows closed (macOS keeps running): a link opens a new one
+    (fakes.windows[0] as unknown as EventEmitter).emit('closed');
+    fakes.module.app.emit('open-url', { preventDefault: vi.fn() }, `${link}/`);
+    expect(fakes.windows).toHaveLength(2);
+    expect(await takePending(fakes)).toEqual({ ok: true, value: { tokens: [token] } });
+  });
+
+  it('a launch that loses the single-instance lock quits without touching the queue or the protocol', async () => {
+    process.argv = ['/opt/Muster/muster', link];
+    const fakes = (electron.current = makeFakes({ gotLock: false }));
+    await import('../../../src/main/electron/index');
+    await flush();
+    expect(fakes.module.app.quit).toHaveBeenCalled();
+    expect(fakes.module.app.listenerCount('second-instance')).toBe(0);
   });
 });

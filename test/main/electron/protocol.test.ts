@@ -25,7 +25,7 @@ describe('muster-app:// protocol handler', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(res.headers.get('content-security-policy')).toContain("connect-src 'self' https://muster.example.com wss://muster.example.com");
-    expect(res.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval';");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await res.text()).toContain('<title>app</title>');
     expect((await handle(new Request('muster-app://app/assets/a.js'))).headers.get('content-type')).toBe('text/javascript; charset=utf-8');

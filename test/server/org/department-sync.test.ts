@@ -309,7 +309,7 @@ describe.each(backends)('department sync on $name', (backend) => {
            from groups where id = $1`,
         [groupId],
       ),
-      members: await db.query('select member_id, role, join_source, added_by, joined_seq, muted, member_kind, group_type from group_members where group_id = $1 order by member_id', [groupId]),
+      members: await db.query('select member_id, role, joined_via, added_by, joined_seq, muted, member_kind, group_type from group_members where group_id = $1 order by member_id', [groupId]),
       messages: await db.query('select seq, sender_id, kind, body, system from messages where group_id = $1 order by seq', [groupId]),
       updatedIsLastMessage: await db.query(// Milliseconds: postSystemMessage copies the time through a JS Date.
         `select date_trunc('milliseconds', g.updated_at) = (select date_trunc('milliseconds', max(created_at)) from messages m where m.group_id = g.id) as ok

@@ -14,6 +14,14 @@ import {
 import { backends } from '../support/databases';
 import { request, startTestServer, type ClientSocket, type TestServer } from '../support/server';
 import { expectErr, expectOk, loadFixture, makeDepartment, makeGroup, snapshot, type Fixture } from '../groups/fixtures';
+import type { Db } from '../../../src/server/storage';
+import { InviteService } from '../../../src/server/invites';
+import { noPushes } from '../../../src/server/realtime';
+import { stderrLogger } from '../../../src/server/logger';
+import { systemClock } from '../../../src/server/clock';
+
+const orgOf = async (c: { db: Db; groupId: string }): Promise<string> =>
+  (await c.db.query<{ org_id: string }>('select org_id from groups where id = $1', [c.groupId]))[0]!.org_id;
 
 /**
  * The permission matrix, exhaustively, over real sockets: every org role × group role (owner /
@@ -54,6 +62,8 @@ interface CaseCtx {
   id(account: string): string;
   /** The member with this role in the case's group (the actor when they hold it). */
   holder(role: GroupRoleName): string;
+  /** The server's database (for `prepare`: rows a case needs before it runs). */
+  db: Db;
 }
 
 interface GroupAction {
@@ -61,7 +71,9 @@ interface GroupAction {
   permission: Permission;
   type?: 'internal' | 'department';
   variants?: Variant[];
-  run(c: CaseCtx, v: Variant): Promise<Result<unknown>>;
+  /** Sets up what the request acts on (before the snapshot): its result is passed to run. */
+  prepare?(c: CaseCtx, v: Variant): Promise<unknown>;
+  run(c: CaseCtx, v: Variant, prepared?: unknown): Promise<Result<unknown>>;
   /** Where the server answers something other than the plain table decision, and why. */
   expect?(facts: PermissionFacts): Expected | undefined;
   /** A change: when allowed it is audited and (unless false) posts a system message in the group. */
@@ -187,6 +199,45 @@ const GROUP_ACTIONS: GroupAction[] = [
     type: 'department',
     run: (c) => request(c.socket, 'groups:closeDepartmentSync', { groupId: c.groupId }),
   },
+  {
+    request: 'invites:create',
+    change: { systemMessage: false },
+    permission: 'group.invite.create',
+    variants: [
+      { label: 'anyone may invite', onlyAdminsInvite: false },
+      { label: 'only admins invite', onlyAdminsInvite: true },
+    ],
+    run: (c) => request(c.socket, 'invites:create', { kind: 'qr', groupId: c.groupId }),
+  },
+  {
+    // Revoking someone else's invite (the owner's; one's own is always allowed, see test/server/invites).
+    request: 'invites:revoke',
+    change: { systemMessage: false },
+    permission: 'group.invite.manage',
+    prepare: async (c) =>
+      (
+        await new InviteService({ db: c.db, pushes: noPushes, logger: stderrLogger, clock: systemClock }).create(c.holder('owner'), await orgOf(c), {
+          kind: 'qr',
+          groupId: c.groupId,
+        })
+      ).invite.id,
+    run: (c, _v, inviteId) => request(c.socket, 'invites:revoke', { inviteId: inviteId as string }),
+  },
+  {
+    request: 'join:requests:decide',
+    change: { systemMessage: true },
+    permission: 'group.joinRequest.decide',
+    // A request of someone outside the group waits; approving it lets them in (a system message says how).
+    prepare: async (c) =>
+      (
+        await c.db.query<{ id: string }>(
+          `insert into join_requests (org_id, group_id, requester_id, via, reason)
+           select org_id, id, $2, 'directory', 'approval' from groups where id = $1 returning id`,
+          [c.groupId, c.id(OTHERS.outsider)],
+        )
+      )[0]!.id,
+    run: (c, _v, id) => request(c.socket, 'join:requests:decide', { id: id as string, approve: true }),
+  },
 ];
 
 describe.each(backends)('permission matrix on $name', (backend) => {
@@ -276,9 +327,11 @@ describe.each(backends)('permission matrix on $name', (backend) => {
         ...(variant.target ? { targetRole: variant.target } : {}),
       };
       const expected = action.expect?.(facts) ?? byTable(action.permission, facts);
+      const ctx: CaseCtx = { socket: sockets[orgRole], groupId, id: f.id, holder, db: t.server.db };
+      const prepared = await action.prepare?.(ctx, variant);
       const before = await snapshot(t.server.db);
       const written = await writtenFor(groupId);
-      const outcome = await action.run({ socket: sockets[orgRole], groupId, id: f.id, holder }, variant);
+      const outcome = await action.run(ctx, variant, prepared);
       await check(outcome, expected, before);
       if (expected.ok && action.change) {
         const after = await writtenFor(groupId);
@@ -319,6 +372,18 @@ describe.each(backends)('permission matrix on $name', (backend) => {
       const before = await snapshot(t.server.db);
       const r = await request(sockets[orgRole], 'org:requests:decide', { id, approve: false });
       await check(r, byTable('org.request.decide', { orgRole }), before);
+    });
+  });
+
+  describe('rotating the invite key', () => {
+    it.each(ORG_ROLES.map((r) => [r] as const))('%s', async (orgRole) => {
+      covered.add('org.inviteKey.rotate');
+      const before = await snapshot(t.server.db);
+      const keys = await t.server.db.query('select key_id, retired_at from invite_keys order by key_id');
+      const r = await request(sockets[orgRole], 'invites:rotateKey', {});
+      const expected = byTable('org.inviteKey.rotate', { orgRole });
+      await check(r, expected, before);
+      if (!expected.ok) expect(await t.server.db.query('select key_id, retired_at from invite_keys order by key_id')).toEqual(keys);
     });
   });
 

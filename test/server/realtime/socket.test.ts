@@ -319,6 +319,18 @@ describe.each(backends)('socket.io on $name', (backend) => {
       'audit:list': {},
       'audit:export': {},
       'audit:verify': {},
+      'invites:keys': {},
+      'invites:create': { kind: 'qr', groupId: '' },
+      'invites:list': { groupId: '' },
+      'invites:revoke': { inviteId: '' },
+      'invites:rotateKey': {},
+      'join:preview': { target: { source: 'directory', groupId: D } },
+      'join:accept': { target: { source: 'directory', groupId: D } },
+      'join:requests:list': {},
+      'join:requests:mine': {},
+      'join:requests:decide': { id: '', approve: true },
+      'join:requests:cancel': { id: '' },
+      'groups:directory': {},
     };
     const fill = (p: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v === '' ? (k === 'groupId' ? allHands.id : randomUUID()) : v]));

@@ -87,34 +87,10 @@ export function departmentPath(index: ChartIndex, id: string): Department[] {
   return path;
 }
 
-// Pinyin initials without a dictionary: under Chinese collation (pinyin order) each of these
-// characters is the first of its initial letter, so a character's initial is that of the last
-// boundary not after it. Good for the common surnames and given names (张伟 -> zw, 李娜 -> ln).
-const PINYIN_LETTERS = 'abcdefghjklmnopqrstwxyz';
-const PINYIN_BOUNDARIES = '阿八嚓哒妸发旮哈讥咔垃妈拏噢妑七呥扨它穵夕丫帀';
-let collator: Intl.Collator | null = null;
-const initialsCache = new Map<string, string>();
+// Pinyin initials (张伟 -> zw) have one home, shared with the server's group directory.
+export { pinyinInitials } from '@shared/rules/pinyin';
+import { foldForSearch as fold, pinyinInitials } from '@shared/rules/pinyin';
 
-export function pinyinInitials(name: string): string {
-  const cached = initialsCache.get(name);
-  if (cached !== undefined) return cached;
-  collator ??= new Intl.Collator('zh-CN');
-  const boundaries = Array.from(PINYIN_BOUNDARIES);
-  let out = '';
-  for (const ch of name) {
-    if (!/[\u3400-\u9fff]/.test(ch)) {
-      if (/[a-z]/i.test(ch)) out += ch.toLowerCase();
-      continue;
-    }
-    let at = -1;
-    for (let i = 0; i < boundaries.length && collator.compare(boundaries[i]!, ch) <= 0; i++) at = i;
-    if (at >= 0) out += PINYIN_LETTERS[at];
-  }
-  initialsCache.set(name, out);
-  return out;
-}
-
-const fold = (s: string) => s.normalize('NFKC').toLocaleLowerCase().replace(/\s+/g, ' ').trim();
 
 /**
  * Search by Chinese name, English name (either word order: "zhang wei" and "wei zhang"), pinyin

@@ -13,6 +13,7 @@ import { ColorChoice, GroupAvatar } from '../../app/GroupAvatar';
 import { useSignedIn } from '../../app/services';
 import { useOrgRole } from '../../app/useOrgRole';
 import { PeoplePicker, subtreeIds, useOrgChart, type ChartIndex } from '../contacts';
+import { SharePanel } from '../invites';
 import './group-info.css';
 
 type Confirm =
@@ -218,10 +219,28 @@ function PanelBody({ detail, facts, busy, act, onConfirm, onAdd }: BodyProps) {
   // until its sync is closed (the server refuses with reason department_group).
   const synced = detail.type === 'department' && detail.departmentId !== null;
   const canDissolve = !synced && (may('group.dissolve') || may('group.dissolve.force'));
+  const [sharing, setSharing] = useState(false);
 
   return (
     <div className="group-info-body">
       <NameSection detail={detail} canEdit={may('group.rename')} busy={busy} act={act} />
+
+      {/* Invites (issue 6): not for a synced department group, whose members follow the org chart. */}
+      {may('group.invite.create') && !synced ? (
+        <section className="info-section info-share">
+          <button type="button" className="button info-share-button" onClick={() => setSharing(true)} data-testid="group-info-share">
+            <span className="info-share-icon" aria-hidden="true" />
+            {t('invites.open')}
+          </button>
+          {sharing ? (
+            <SharePanel
+              group={{ id: detail.id, name: detail.name, onlyAdminsInvite: detail.settings.onlyAdminsInvite }}
+              canManage={may('group.invite.manage')}
+              onClose={() => setSharing(false)}
+            />
+          ) : null}
+        </section>
+      ) : null}
 
       <section className="info-section" aria-labelledby="gi-members">
         <div className="info-section-head">

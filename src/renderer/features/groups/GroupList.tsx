@@ -10,6 +10,7 @@ import { can } from '@shared/rules/permissions';
 import { dialogsStore } from '../../app/dialogs';
 import { useOrgRole } from '../../app/useOrgRole';
 import { GroupItem } from './GroupItem';
+import { JoinMenu } from '../join';
 import './groups.css';
 
 /**
@@ -92,18 +93,21 @@ export function GroupList() {
       <div className="group-rail-head">
         <div className="group-rail-titlebar">
           <h2 className="group-rail-title">{t('groups.title')}</h2>
-          {mayCreate ? (
-            <button
-              type="button"
-              className="button button-quiet icon-button"
-              data-testid="create-group-open"
-              title={t('groups.create.open')}
-              aria-label={t('groups.create.open')}
-              onClick={() => dialogsStore.getState().openCreateGroup()}
-            >
-              <span aria-hidden="true">＋</span>
-            </button>
-          ) : null}
+          <span className="group-rail-actions">
+            <JoinMenu />
+            {mayCreate ? (
+              <button
+                type="button"
+                className="button button-quiet icon-button"
+                data-testid="create-group-open"
+                title={t('groups.create.open')}
+                aria-label={t('groups.create.open')}
+                onClick={() => dialogsStore.getState().openCreateGroup()}
+              >
+                <span aria-hidden="true">＋</span>
+              </button>
+            ) : null}
+          </span>
         </div>
         <div className="search-box">
           <span className="search-icon" aria-hidden="true" />

@@ -7,6 +7,10 @@ import { contactsEn } from '../../features/contacts/i18n';
 import { adminEn } from '../../features/admin/i18n';
 import { groupInfoEn } from '../../features/group-info/i18n';
 import { groupsEn } from '../../features/groups/i18n';
+import { invitesEn } from '../../features/invites/i18n';
+import { joinRequestsEn } from '../../features/join-requests/i18n';
+import { scanEn } from '../../features/scan/i18n';
+import { joinEn } from '../../features/join/i18n';
 
 const coreEn = {
   'app.name': 'Muster',
@@ -37,6 +41,7 @@ const coreEn = {
   'connection.online': 'Online',
   'connection.connecting': 'Connecting…',
   'connection.offline': 'Offline — messages will be sent when you’re back online',
+  'connection.unreachable': 'Can’t reach the server — messages will be sent when it’s back',
 
   'groups.title': 'Groups',
   'groups.filter': 'Search groups',
@@ -117,6 +122,7 @@ const coreEn = {
   'permission.org.directory.hidden': 'see hidden members',
   'permission.org.audit.read': 'read the audit log',
   'permission.org.request.decide': 'approve or reject requests',
+  'permission.org.inviteKey.rotate': 'rotate the key that signs invite codes',
   'permission.group.create.internal': 'create an internal group',
   'permission.group.create.training': 'create a training group',
   'permission.group.create.external': 'create an external group',
@@ -147,7 +153,7 @@ const coreEn = {
 } as const;
 
 /** Features keep their strings next to them (features/<feature>/i18n.ts); the dictionary is their union. */
-export const en = { ...coreEn, ...contactsEn, ...groupInfoEn, ...groupsEn, ...adminEn } as const;
+export const en = { ...coreEn, ...contactsEn, ...groupInfoEn, ...groupsEn, ...adminEn, ...scanEn, ...invitesEn, ...joinRequestsEn, ...joinEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Dictionary = { readonly [K in MessageKey]: string };

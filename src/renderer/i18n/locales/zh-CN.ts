@@ -3,6 +3,10 @@ import { contactsZhCN } from '../../features/contacts/i18n';
 import { adminZhCN } from '../../features/admin/i18n';
 import { groupInfoZhCN } from '../../features/group-info/i18n';
 import { groupsZhCN } from '../../features/groups/i18n';
+import { invitesZhCN } from '../../features/invites/i18n';
+import { joinRequestsZhCN } from '../../features/join-requests/i18n';
+import { scanZhCN } from '../../features/scan/i18n';
+import { joinZhCN } from '../../features/join/i18n';
 
 /** 简体中文。键与 en.ts 完全一致（编译期类型检查 + 测试校验占位符）。 */
 const coreZhCN = {
@@ -33,6 +37,7 @@ const coreZhCN = {
   'connection.online': '在线',
   'connection.connecting': '正在连接…',
   'connection.offline': '网络已断开，恢复连接后将自动发送消息',
+  'connection.unreachable': '无法连接服务器，服务器恢复后将自动发送消息',
 
   'groups.title': '群聊',
   'groups.filter': '搜索群聊',
@@ -113,6 +118,7 @@ const coreZhCN = {
   'permission.org.directory.hidden': '查看隐藏成员',
   'permission.org.audit.read': '查看操作日志',
   'permission.org.request.decide': '审批申请',
+  'permission.org.inviteKey.rotate': '更换邀请码签名密钥',
   'permission.group.create.internal': '创建内部群',
   'permission.group.create.training': '创建培训群',
   'permission.group.create.external': '创建外部群',
@@ -142,4 +148,4 @@ const coreZhCN = {
   'dialog.cancel': '取消',
 };
 
-export const zhCN: Dictionary = { ...coreZhCN, ...contactsZhCN, ...groupInfoZhCN, ...groupsZhCN, ...adminZhCN };
+export const zhCN: Dictionary = { ...coreZhCN, ...contactsZhCN, ...groupInfoZhCN, ...groupsZhCN, ...adminZhCN, ...scanZhCN, ...invitesZhCN, ...joinRequestsZhCN, ...joinZhCN };

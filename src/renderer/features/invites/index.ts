@@ -1,0 +1,1 @@
+export { SharePanel, type ShareGroup } from './SharePanel';
