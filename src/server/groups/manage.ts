@@ -18,7 +18,8 @@ import {
   addMemberships,
   createGroup,
   dissolveGroup,
-  Effects,
+  type Effects,
+  inTransactionThenPush,
   loadPeople,
   lockGroup,
   memberCount,
@@ -127,10 +128,7 @@ export class GroupManager {
 
   /** One transaction; its pushes go out only after the commit. */
   private async atomically<T>(fn: (tx: Db, effects: Effects) => Promise<T>): Promise<T> {
-    const effects = new Effects();
-    const result = await this.db.transaction((tx) => fn(tx, effects));
-    await effects.flush({ db: this.db, pushes: this.pushes, logger: this.logger });
-    return result;
+    return inTransactionThenPush({ db: this.db, pushes: this.pushes, logger: this.logger }, fn);
   }
 
   /** Loads the actor, then locks the group and gathers the facts the permission table may need. */

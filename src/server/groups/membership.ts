@@ -50,6 +50,20 @@ export class Effects {
   }
 }
 
+/**
+ * Runs `fn` in one transaction and flushes its effects only after the commit: the one way a
+ * membership-changing service runs a change (nobody is told about a change that rolled back).
+ */
+export const inTransactionThenPush = async <T>(
+  deps: { db: Db; pushes: Pushes; logger: Logger },
+  fn: (tx: Db, effects: Effects) => Promise<T>,
+): Promise<T> => {
+  const effects = new Effects();
+  const result = await deps.db.transaction((tx) => fn(tx, effects));
+  await effects.flush(deps);
+  return result;
+};
+
 // ------------------------------------------------------------------ rows
 
 export interface GroupRow {

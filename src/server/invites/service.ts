@@ -4,7 +4,7 @@ import { can, type GroupRoleName, type PermissionFacts } from '@shared/rules/per
 import { actorRef, authorize, headsDepartment, loadActor, type Actor } from '../access';
 import { appendAudit } from '../audit';
 import type { Clock } from '../clock';
-import { Effects, readGroup, type GroupRow } from '../groups/membership';
+import { type Effects, inTransactionThenPush, readGroup, type GroupRow } from '../groups/membership';
 import { acceptJoin, previewJoin, refusal, type JoinContext } from '../joining';
 import type { Logger } from '../logger';
 import type { Pushes } from '../realtime';
@@ -60,10 +60,7 @@ export class InviteService {
   /** One transaction; its pushes go out only after the commit. */
   private async atomically<T>(fn: (tx: Db, effects: Effects) => Promise<T>): Promise<T> {
     await this.keys.prepare();
-    const effects = new Effects();
-    const result = await this.deps.db.transaction((tx) => fn(tx, effects));
-    await effects.flush({ db: this.deps.db, pushes: this.deps.pushes, logger: this.deps.logger });
-    return result;
+    return inTransactionThenPush(this.deps, fn);
   }
 
   private async facts(tx: Db, actor: Actor, group: GroupRow): Promise<PermissionFacts> {

@@ -4,7 +4,7 @@ import { can, type GroupRoleName } from '@shared/rules/permissions';
 import { foldForSearch, nameMatches } from '@shared/rules/pinyin';
 import { actorRef, authorize, loadActor, type Actor } from '../access';
 import { appendAudit } from '../audit';
-import { addMemberships, Effects, readGroup, type PersonRow } from '../groups/membership';
+import { addMemberships, type Effects, inTransactionThenPush, readGroup, type PersonRow } from '../groups/membership';
 import type { Logger } from '../logger';
 import type { Pushes } from '../realtime';
 import type { Db } from '../storage';
@@ -58,10 +58,7 @@ export class JoiningService {
 
   /** One transaction; its pushes go out only after the commit. */
   private async atomically<T>(fn: (tx: Db, effects: Effects) => Promise<T>): Promise<T> {
-    const effects = new Effects();
-    const result = await this.db.transaction((tx) => fn(tx, effects));
-    await effects.flush({ db: this.db, pushes: this.pushes, logger: this.logger });
-    return result;
+    return inTransactionThenPush({ db: this.db, pushes: this.pushes, logger: this.logger }, fn);
   }
 
   // ---------------------------------------------------------------- the inbox
