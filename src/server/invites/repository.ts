@@ -130,8 +130,13 @@ export interface NewInvite {
   groupId: string;
   kind: InviteKind;
   createdBy: string;
-  /** Whole seconds. */
+  /** Whole seconds: the expiry (now + days) is what the token carries. */
   now: Date;
+  /**
+   * When it was made, to the millisecond (defaults to `now`): invites list newest first, and two
+   * made within one second must still keep their order.
+   */
+  createdAt?: Date;
   days: number;
   maxUses: number | null;
 }
@@ -150,7 +155,7 @@ export const insertInvite = async (tx: Db, keys: InviteKeys, n: NewInvite): Prom
     await tx.query<{ id: string }>(
       `insert into invites (org_id, group_id, kind, tag, key_id, token, created_by, created_at, expires_at, max_uses)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
-      [n.orgId, n.groupId, n.kind, inviteTagHex(tag), keyId, token, n.createdBy, n.now.toISOString(), expiresAt.toISOString(), n.maxUses],
+      [n.orgId, n.groupId, n.kind, inviteTagHex(tag), keyId, token, n.createdBy, (n.createdAt ?? n.now).toISOString(), expiresAt.toISOString(), n.maxUses],
     )
   )[0]!.id;
   if (n.kind === 'live') {

@@ -132,6 +132,7 @@ export class InviteService {
         kind: req.kind,
         createdBy: actor.id,
         now,
+        createdAt: new Date(this.deps.clock()),
         days: req.kind === 'link' ? req.expiresInDays : QR_INVITE_DAYS,
         maxUses,
       });

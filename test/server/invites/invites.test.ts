@@ -175,6 +175,14 @@ describe.each(backends)('invites and joining by token on $name', (backend) => {
       expectErr(await request(s.chenjing, 'invites:create', { kind: 'qr', groupId: dept }), 'conflict', { reason: 'department_group' });
     });
 
+    it('lists newest first, also for invites made within the same second', async () => {
+      const g = await group({});
+      const made: string[] = [];
+      for (const kind of ['qr', 'live', 'link'] as const) made.push((await create(s.chenjing, g, kind === 'link' ? { kind, days: 3 } : { kind })).id);
+      const listed = expectOk(await request(s.chenjing, 'invites:list', { groupId: g })).invites.map((i) => i.id);
+      expect(listed).toEqual(made.reverse());
+    });
+
     it('lists unexpired, unrevoked invites: all for owners and admins, one’s own for members', async () => {
       const g = await group({ members: { [f.id('emily.carter')]: 'member' } });
       const mine = await create(s.emily, g, { kind: 'link', days: 1 });
