@@ -115,7 +115,9 @@ export class InviteService {
 
   async create(memberId: string, orgId: string, req: CreateInviteRequest): Promise<{ invite: Invite }> {
     const actor = await loadActor(this.deps.db, memberId, orgId);
-    const now = this.now();
+    // One reading of the clock: the expiry counts from its whole second, createdAt keeps the milliseconds.
+    const createdAt = new Date(this.deps.clock());
+    const now = new Date(Math.floor(createdAt.getTime() / 1000) * 1000);
     const id = await this.atomically(async (tx) => {
       const group = await readGroup(tx, orgId, req.groupId);
       authorize('group.invite.create', await this.facts(tx, actor, group));
@@ -132,7 +134,7 @@ export class InviteService {
         kind: req.kind,
         createdBy: actor.id,
         now,
-        createdAt: new Date(this.deps.clock()),
+        createdAt,
         days: req.kind === 'link' ? req.expiresInDays : QR_INVITE_DAYS,
         maxUses,
       });
