@@ -1,10 +1,10 @@
 /**
  * `npm run bench:qr` — the QR decoder against jsqr alone and zxing-wasm alone (issue 6 point 9).
  *
- *   npm run bench:qr                          generated hard set (seeded) + 1280×720 camera frames
+ *   npm run bench:qr                          generated hard set (seeded), photo-like 12 MP set, 1280×720 camera frames
  *   npm run bench:qr -- --photos <dir>        every name.png / name.jpg under <dir> with name.txt
  *   options: --count <n> (hard-set images, 300) --frames <n> (camera frames of each kind, 40)
- *            --seed <n> (2026)
+ *            --photo-count <n> (photo-like images, 48; 0 skips them) --seed <n> (2026)
  *
  * For each image the contenders run one after another (so a busy machine slows them alike); each
  * decode is timed by wall clock and by the process's CPU time — on a shared machine the CPU time is
@@ -18,7 +18,7 @@ import jsQR from 'jsqr';
 import { readBarcodes } from 'zxing-wasm/reader';
 import { CAMERA_STEPS, createQrDecoder } from '../src/renderer/features/scan/decoder/decode';
 import type { RgbaFrame } from '../src/renderer/features/scan/decoder/frame';
-import { cameraFrames, hardSet } from './qr/generate';
+import { cameraFrames, hardSet, photoSet } from './qr/generate';
 import { isDirectory, listPhotos, normalizeText, readImage } from './qr/images';
 import { loadZxingWasm } from './qr/wasm';
 
@@ -35,12 +35,12 @@ interface Tally {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`bench:qr: ${message}\nusage: npm run bench:qr [-- --photos <dir>] [--count <n>] [--frames <n>] [--seed <n>]\n`);
+  process.stderr.write(`bench:qr: ${message}\nusage: npm run bench:qr [-- --photos <dir>] [--count <n>] [--frames <n>] [--photo-count <n>] [--seed <n>]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]) {
-  const opts = { photos: null as string | null, count: 300, frames: 40, seed: 2026 };
+  const opts = { photos: null as string | null, count: 300, frames: 40, photoCount: 48, seed: 2026 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -48,14 +48,15 @@ function parseArgs(argv: string[]) {
       if (v === undefined || v.startsWith('--')) usage(`${a} needs a value`);
       return v;
     };
-    const count = (v: string, max: number) => {
+    const count = (v: string, max: number, min = 1) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > max) usage(`${a} must be a whole number from 1 to ${max}, got ${v}`);
+      if (!Number.isInteger(n) || n < min || n > max) usage(`${a} must be a whole number from ${min} to ${max}, got ${v}`);
       return n;
     };
     if (a === '--photos') opts.photos = value();
     else if (a === '--count') opts.count = count(value(), 10_000);
     else if (a === '--frames') opts.frames = count(value(), 1_000);
+    else if (a === '--photo-count') opts.photoCount = count(value(), 1_000, 0);
     else if (a === '--seed') opts.seed = count(value(), 2 ** 31);
     else usage(`unknown argument ${a}`);
   }
@@ -116,6 +117,14 @@ function table(title: string, contenders: Contender[], tallies: Tally[], withRea
     const read = withRead ? `${t.read}/${t.total} (${pct(t.read, t.total)} %) | ` : '';
     console.log(`| ${c.name} | ${read}${t.wrong} | ${ms(median(t.cpu))} | ${ms(median(t.wall))} | ${ms(p90(t.wall))} |`);
   }
+}
+
+function merge(into: Tally, from: Tally) {
+  into.read += from.read;
+  into.wrong += from.wrong;
+  into.total += from.total;
+  into.wall.push(...from.wall);
+  into.cpu.push(...from.cpu);
 }
 
 const summary = (t: Tally) => `read ${t.read}/${t.total} (${pct(t.read, t.total)} %), median ${ms(median(t.wall))} ms per image`;
@@ -180,7 +189,7 @@ if (opts.photos !== null) {
   process.exit(0);
 }
 
-process.stderr.write(`generating ${opts.count} hard images and ${2 * opts.frames} camera frames (seed ${opts.seed})…\n`);
+process.stderr.write(`generating ${opts.count} hard images, ${2 * opts.frames} camera frames and ${opts.photoCount} photo-like images one by one (seed ${opts.seed})…\n`);
 const set = hardSet(opts.seed, opts.count);
 const frames = cameraFrames(opts.seed + 1, opts.frames);
 await warmUp();
@@ -195,6 +204,29 @@ console.log(`| degradation | images | ${stillContenders.map((c, i) => ['jsqr', '
 console.log(`|---|---|${stillContenders.map(() => '---|').join('')}`);
 for (const [tag, ts] of [...byTag.entries()].sort(([a], [b]) => a.localeCompare(b))) {
   console.log(`| ${tag} | ${ts[0]!.total} | ${ts.map((t) => `${pct(t.read, t.total)} %`).join(' | ')} |`);
+}
+
+// Photo-like set: 12 MP frames made (and dropped) one at a time, 48 MB each. jsqr alone is left
+// out: on a 12 MP frame its finder search takes seconds to minutes, and it reads no more.
+let photoSummary = '';
+if (opts.photoCount > 0) {
+  const photoContenders = [zxingAlone, chosenStill];
+  const withCodeT = photoContenders.map(newTally);
+  const noCodeT = photoContenders.map(newTally);
+  const photoTags = new Map<string, Tally[]>();
+  for (const p of photoSet(opts.seed + 2, opts.photoCount)) {
+    const t = await run(photoContenders, [{ frame: p.frame, expected: p.text === '' ? null : p.text, tags: p.tags }], photoTags);
+    for (const [i, x] of t.entries()) merge((p.text === '' ? noCodeT : withCodeT)[i]!, x);
+  }
+  table(`Photo-like set: ${withCodeT[0]!.total} generated 12 MP photos (4032×3024, 3000×4000, either way up) with a code of 1.5–10 % of the frame width (per image)`, photoContenders, withCodeT);
+  console.log('\nPhoto-like read rate by kind (a photo usually has several)');
+  console.log('| kind | images | zxing-wasm | chosen |');
+  console.log('|---|---|---|---|');
+  for (const [tag, ts] of [...photoTags.entries()].filter(([t]) => t !== 'no code').sort(([a], [b]) => a.localeCompare(b))) {
+    console.log(`| ${tag} | ${ts[0]!.total} | ${ts.map((t) => `${pct(t.read, t.total)} %`).join(' | ')} |`);
+  }
+  table(`Photo-like set: ${noCodeT[0]!.total} 12 MP photos without a code (per image; max ms wall: ${noCodeT.map((t) => ms(Math.max(...t.wall))).join(' / ')})`, photoContenders, noCodeT, false);
+  photoSummary = `photo-like 12 MP set: ${summary(withCodeT[1]!)}; without a code: median ${ms(median(noCodeT[1]!.wall))} ms, max ${ms(Math.max(...noCodeT[1]!.wall))} ms`;
 }
 
 const frameContenders = [jsqrAlone, zxingAlone, chosenCamera];
@@ -216,5 +248,6 @@ const without = await run(frameContenders, frames.without.map((frame) => ({ fram
 table(`Camera: ${opts.frames} 1280×720 frames without a code (per frame)`, frameContenders, without, false);
 const all = [...withCode[2]!.cpu, ...without[2]!.cpu];
 console.log(`\nchosen camera mode, all ${all.length} frames: median ${ms(median(all))} ms CPU, ${ms(median([...withCode[2]!.wall, ...without[2]!.wall]))} ms wall per 1280×720 frame`);
+if (photoSummary) console.log(photoSummary);
 console.log(summary(stillTallies[2]!));
 process.exit(0);

@@ -323,3 +323,222 @@ function emptyFrame(r: Rand, width: number, height: number): RgbaFrame {
   }
   return { data, width, height };
 }
+
+/** A photo-like sample; `text` is '' when the photo has no code, `modulePx` the module size in px (0 then). */
+export interface PhotoSample extends Sample {
+  modulePx: number;
+  /** Where the code is (centre and side in px), for diagnosing misses. */
+  code: { cx: number; cy: number; side: number } | null;
+}
+
+/** Frame sizes of the photo-like set: the 12-megapixel phone photo, upright and sideways. */
+export const PHOTO_SIZES = [
+  { width: 4032, height: 3024 },
+  { width: 3024, height: 4032 },
+  { width: 4000, height: 3000 },
+  { width: 3000, height: 4000 },
+] as const;
+
+/**
+ * One photo-like sample: a 12 MP frame with a code of realistic size (1.5–10 % of the frame width
+ * across, so 45–400 px), anywhere in the frame, printed on a sheet or shown on a screen, with
+ * perspective, a soft shadow and a light gradient, slight defocus, sensor noise and phone-quality
+ * JPEG. `text` null: a photo with no code at all (to measure the time a miss costs).
+ *
+ * Rendered for speed (12 MP per image): the background is cheap clutter at full resolution and
+ * only the sheet around the code goes through the supersampled homography; the JPEG round trip
+ * covers a block-aligned window around the sheet (JPEG works in independent 8×8 blocks, so the
+ * code gets the same artefacts as a whole-photo encode would give it).
+ */
+export function makePhotoSample(r: Rand, index: number, withCode: boolean): PhotoSample {
+  const { width, height } = pick(r, PHOTO_SIZES);
+  const tags: string[] = [];
+  const lum = new Float32Array(width * height);
+  // Background: a desk/wall — a base grey, a slow light gradient and a few large objects.
+  const bgBase = between(r, 60, 190);
+  const gx = (r() * 2 - 1) * 0.5;
+  const gy = (r() * 2 - 1) * 0.5;
+  const rects = Array.from({ length: int(r, 3, 14) }, () => ({
+    x: r() * width,
+    y: r() * height,
+    w: between(r, 40, 1400),
+    h: between(r, 40, 1400),
+    v: between(r, 10, 250),
+  }));
+  // Text-like lines (a printed page, a keyboard): fine dark strokes the finder search must reject.
+  const lines = Array.from({ length: int(r, 0, 30) }, () => ({ x: r() * width, y: r() * height, w: between(r, 200, 1500), h: between(r, 6, 30), v: between(r, 0, 80) }));
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    const gyv = gy * (y / height - 0.5);
+    for (let x = 0; x < width; x++) lum[o + x] = bgBase * (1 + gx * (x / width - 0.5) + gyv);
+  }
+  for (const b of [...rects, ...lines]) {
+    const x0 = Math.max(0, Math.floor(b.x));
+    const y0 = Math.max(0, Math.floor(b.y));
+    const x1 = Math.min(width, Math.floor(b.x + b.w));
+    const y1 = Math.min(height, Math.floor(b.y + b.h));
+    for (let y = y0; y < y1; y++) lum.fill(b.v, y * width + x0, y * width + x1);
+  }
+
+  let text = '';
+  let box = { x0: 0, y0: 0, x1: 0, y1: 0 };
+  let modulePx = 0;
+  let code: PhotoSample['code'] = null;
+  if (withCode) {
+    text = payload(r);
+    const ecc = pick(r, ['L', 'M', 'Q', 'H'] as const);
+    const qr = encode(text, { ecc, minVersion: int(r, 1, 6), maxVersion: 40, border: 0 });
+    const n = qr.size;
+    tags.push(`ecc-${ecc}`);
+    // Code width as a share of the frame width, log-uniform over 1.5–10 %.
+    const share = 0.015 * Math.exp(r() * Math.log(10 / 1.5));
+    const side = share * width;
+    modulePx = side / n;
+    tags.push(share < 0.03 ? 'code <3 % of width' : share < 0.05 ? 'code 3–5 % of width' : 'code 5–10 % of width');
+    // Below ~2.5 px a module (before blur) no detector can separate the modules: the per-kind table
+    // shows both sides of that line, so the rate on codes a camera can resolve is visible.
+    tags.push(modulePx < 2.5 ? 'modules <2.5 px' : 'modules ≥2.5 px');
+    const screen = r() < 0.25;
+    tags.push(screen ? 'screen' : 'print');
+    const perspective = r() < 0.5 ? between(r, 0.04, 0.18) : between(r, 0, 0.03);
+    if (perspective > 0.04) tags.push('perspective');
+    const angle = r() < 0.3 ? between(r, -Math.PI, Math.PI) : between(r, -0.25, 0.25);
+    const quiet = pick(r, [2, 3, 4, 4]);
+    const margin = side * between(r, 0.6, 2.5); // the sheet / screen around the code
+    const cx = between(r, margin + side / 2, width - margin - side / 2);
+    const cy = between(r, margin + side / 2, height - margin - side / 2);
+    code = { cx, cy, side };
+    const ink = screen ? between(r, 5, 40) : between(r, 10, 70);
+    const paper = screen ? between(r, 180, 250) : between(r, 150, 240);
+    const half = side / 2;
+    const corners: [number, number][] = [
+      [-half, -half],
+      [half, -half],
+      [half, half],
+      [-half, half],
+    ].map(([x, y]) => {
+      const jx = (r() * 2 - 1) * perspective * side;
+      const jy = (r() * 2 - 1) * perspective * side;
+      const c = Math.cos(angle);
+      const sn = Math.sin(angle);
+      return [cx + (x! + jx) * c - (y! + jy) * sn, cy + (x! + jx) * sn + (y! + jy) * c];
+    });
+    const H = homography(corners, [
+      [0, 0],
+      [n, 0],
+      [n, n],
+      [0, n],
+    ]);
+    const sheet = quiet + (margin / side) * n; // sheet edge in modules
+    const reach = (half + margin) * 1.6;
+    box = {
+      x0: Math.max(0, Math.floor(cx - reach)),
+      y0: Math.max(0, Math.floor(cy - reach)),
+      x1: Math.min(width, Math.ceil(cx + reach)),
+      y1: Math.min(height, Math.ceil(cy + reach)),
+    };
+    const sub = [0.25, 0.75];
+    const mAmp = screen ? between(r, 0.1, 0.3) : 0;
+    const mf = between(r, 0.7, 1.6);
+    const ma = between(r, -0.4, 0.4);
+    for (let y = box.y0; y < box.y1; y++) {
+      for (let x = box.x0; x < box.x1; x++) {
+        let acc = 0;
+        let inside = 0;
+        for (const oy of sub) {
+          for (const ox of sub) {
+            const px = x + ox;
+            const py = y + oy;
+            const w = H[6]! * px + H[7]! * py + 1;
+            const u = (H[0]! * px + H[1]! * py + H[2]!) / w;
+            const v = (H[3]! * px + H[4]! * py + H[5]!) / w;
+            if (u >= 0 && v >= 0 && u < n && v < n) {
+              acc += qr.data[Math.floor(v)]![Math.floor(u)]! ? ink : paper;
+              inside++;
+            } else if (u > -sheet && v > -sheet && u < n + sheet && v < n + sheet) {
+              acc += paper;
+              inside++;
+            } else acc += lum[y * width + x]!;
+          }
+        }
+        let val = acc / 4;
+        // A screen: its pixel grid beating with the sensor's (moiré), only on the screen.
+        if (mAmp > 0 && inside > 0) val *= 1 - mAmp * (0.5 + 0.5 * Math.sin((x * Math.cos(ma) + y * Math.sin(ma)) * mf));
+        lum[y * width + x] = val;
+      }
+    }
+    if (screen) tags.push('moire');
+    // A soft shadow (a hand, the phone) across part of the code: a blurred half-plane.
+    if (r() < 0.4) {
+      tags.push('shadow');
+      const a = r() * 2 * Math.PI;
+      const nx = Math.cos(a);
+      const ny = Math.sin(a);
+      const d0 = nx * cx + ny * cy + between(r, -0.4, 0.4) * side;
+      const soft = side * between(r, 0.05, 0.4);
+      const depth = between(r, 0.35, 0.7);
+      for (let y = box.y0; y < box.y1; y++) {
+        for (let x = box.x0; x < box.x1; x++) {
+          const t = Math.min(1, Math.max(0, (nx * x + ny * y - d0) / soft + 0.5));
+          lum[y * width + x]! *= 1 - depth * t;
+        }
+      }
+    }
+    // Glare on glossy paper or glass.
+    if (r() < 0.2) {
+      tags.push('glare');
+      const hx = cx + (r() * 2 - 1) * half;
+      const hy = cy + (r() * 2 - 1) * half;
+      const rad = side * between(r, 0.1, 0.3);
+      const strength = between(r, 60, 160);
+      for (let y = box.y0; y < box.y1; y++) {
+        for (let x = box.x0; x < box.x1; x++) {
+          const d2 = ((x - hx) ** 2 + (y - hy) ** 2) / (rad * rad);
+          if (d2 < 4) lum[y * width + x]! += strength * Math.exp(-d2 * 1.5);
+        }
+      }
+    }
+  } else {
+    tags.push('no code');
+  }
+
+  // Slight defocus over the whole photo (phone optics at 12 MP: 1–2 px), sometimes more on the code.
+  const blur = r() < 0.5 ? 1 : r() < 0.5 ? 2 : 0;
+  if (blur > 0) boxBlur(lum, width, height, blur);
+  if (withCode) tags.push(`defocus ${blur * 2 + 1} px`.replace('defocus 1 px', 'sharp'));
+  const noise = between(r, 2, 10);
+  const cast = [between(r, 0.9, 1.1), between(r, 0.9, 1.1), between(r, 0.9, 1.1)];
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0, j = 0; i < lum.length; i++, j += 4) {
+    // Triangular noise from two uniforms: close enough to Gaussian and cheap over 12 M pixels.
+    const v = lum[i]! + noise * 1.7 * (r() + r() - 1);
+    data[j] = v * cast[0]!;
+    data[j + 1] = v * cast[1]!;
+    data[j + 2] = v * cast[2]!;
+    data[j + 3] = 255;
+  }
+  const frame: RgbaFrame = { data, width, height };
+  if (withCode) {
+    // Phone-quality JPEG on a block-aligned window around the sheet.
+    const quality = int(r, 55, 92);
+    if (quality < 75) tags.push('jpeg <75');
+    const x0 = box.x0 & ~15;
+    const y0 = box.y0 & ~15;
+    const w = Math.min(width - x0, (box.x1 - x0 + 15) & ~15);
+    const h = Math.min(height - y0, (box.y1 - y0 + 15) & ~15);
+    const crop = new Uint8Array(w * h * 4);
+    for (let y = 0; y < h; y++) crop.set(data.subarray(((y0 + y) * width + x0) * 4, ((y0 + y) * width + x0 + w) * 4), y * w * 4);
+    const decoded = jpeg.decode(jpeg.encode({ data: crop, width: w, height: h }, quality).data, { useTArray: true, formatAsRGBA: true });
+    for (let y = 0; y < h; y++) data.set(decoded.data.subarray(y * w * 4, (y + 1) * w * 4), ((y0 + y) * width + x0) * 4);
+  }
+  return { name: `photo-${String(index).padStart(3, '0')}`, text, frame, tags, modulePx, code };
+}
+
+/**
+ * The photo-like set, one photo at a time (48 MB of RGBA each: the caller decodes and drops it).
+ * Every eighth photo has no code. The same seed gives the same photos.
+ */
+export function* photoSet(seed: number, count: number): Generator<PhotoSample> {
+  const r = prng(seed);
+  for (let i = 0; i < count; i++) yield makePhotoSample(r, i, i % 8 !== 7);
+}

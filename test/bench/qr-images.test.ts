@@ -76,3 +76,20 @@ function writeTemp(name: string, bytes: Buffer | Uint8Array): string {
   writeFileSync(path, bytes);
   return path;
 }
+
+describe('bench:qr photo-like set', () => {
+  it('is the same for the same seed: 12 MP frames, a realistic code size, every eighth without a code', async () => {
+    const { makePhotoSample, photoSet, prng, PHOTO_SIZES } = await import('../../bench/qr/generate');
+    const [a] = [...photoSet(7, 1)];
+    const [b] = [...photoSet(7, 1)];
+    expect(a!.text).not.toBe('');
+    expect(b!.text).toBe(a!.text);
+    expect(b!.tags).toEqual(a!.tags);
+    expect(Buffer.from(b!.frame.data).equals(Buffer.from(a!.frame.data))).toBe(true);
+    expect(PHOTO_SIZES).toContainEqual({ width: a!.frame.width, height: a!.frame.height });
+    expect(a!.code!.side / a!.frame.width).toBeGreaterThanOrEqual(0.015);
+    expect(a!.code!.side / a!.frame.width).toBeLessThanOrEqual(0.1);
+    const none = makePhotoSample(prng(3), 7, false);
+    expect([none.text, none.code, none.tags]).toEqual(['', null, ['no code']]);
+  }, 30_000);
+});

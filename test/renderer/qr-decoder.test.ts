@@ -1,7 +1,7 @@
 import { encode } from 'uqr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CAMERA_STEPS, createQrDecoder, type QrDecoder } from '../../src/renderer/features/scan/decoder/decode';
-import { double, grayRegion, fullRect, type RgbaFrame } from '../../src/renderer/features/scan/decoder/frame';
+import { double, edgeCount, grayRegion, fullRect, tileRects, type RgbaFrame } from '../../src/renderer/features/scan/decoder/frame';
 import { loadQrFixture, loadZxingWasm } from './support/zxing-wasm';
 
 /** Draw a QR code: `px` pixels a module, rotated by `angle`, centred at (cx, cy) on a grey frame. */
@@ -155,6 +155,44 @@ describe('QR decoder', () => {
     expect(await still.decode(corner)).toBe('corner');
   });
 
+  it('reads a small off-centre code in a 12 MP photo (native-resolution tiles)', async () => {
+    // 2 px a module, ~90 px across in a 4000 px frame: 1 px a module once the whole photo is
+    // scaled to the working size, so only the tile search can read it.
+    const frame = drawCode(INVITE, { px: 2, width: 4000, height: 3000, cx: 3100, cy: 650 });
+    expect(await still.decode(frame)).toBe(INVITE);
+    // The same code scaled to 2000 px (what the whole-image passes see) is beyond them.
+    const half = { data: new Uint8ClampedArray(2000 * 1500 * 4), width: 2000, height: 1500 };
+    const g = grayRegion(frame, fullRect(frame), 2);
+    for (let i = 0; i < g.data.length; i++) half.data.set([g.data[i]!, g.data[i]!, g.data[i]!, 255], i * 4);
+    expect(await still.decode(half)).toBeNull();
+  }, 30_000);
+
+  it('gives up on a 12 MP photo without a code: blank tiles are skipped, the budget stops the tile search', async () => {
+    // A clock the test moves: time is a count of readings here, not the machine's speed
+    // (the budget in milliseconds is measured by npm run bench:qr).
+    let readings = 0;
+    // Reading n of the clock says `at(n)` ms; the first reading of a decode sets its deadline.
+    const decoderWith = (at: (n: number) => number) =>
+      createQrDecoder({ mode: 'still', wasm: wasm!, clock: () => at(readings++) });
+    const wasm = await loadZxingWasm();
+    const onTime = await decoderWith(() => 0);
+    const blank = { data: new Uint8ClampedArray(4032 * 3024 * 4).fill(200), width: 4032, height: 3024 };
+    readings = 0;
+    expect(await onTime.decode(blank)).toBeNull();
+    const blankReadings = readings; // no busy tile: no tile was tried
+    // Noise keeps every tile busy: within the budget the search goes on tile after tile...
+    // (an image just over the size where the tile search starts keeps the test short)
+    const noise = noiseFrame(2600, 2100, 3);
+    readings = 0;
+    expect(await onTime.decode(noise)).toBeNull();
+    expect(readings).toBeGreaterThan(blankReadings + 10);
+    // ...and once the deadline has passed it stops at the next tile.
+    const late = await decoderWith((n) => (n === 0 ? 0 : 1e12));
+    readings = 0;
+    expect(await late.decode(noise)).toBeNull();
+    expect(readings).toBeLessThanOrEqual(3);
+  }, 60_000);
+
   it('decodes the same frame the same way every time in still mode (no state between calls)', async () => {
     const frame = drawCode(INVITE, { px: 3, angle: 1.1 });
     const first = await still.decode(frame);
@@ -164,6 +202,27 @@ describe('QR decoder', () => {
 });
 
 describe('decoder image helpers', () => {
+  it('tiles a large image with the overlap asked for, edge to edge', () => {
+    const tiles = tileRects(4032, 3024, 1024, 384);
+    expect(tiles.every((t) => t.width === 1024 && t.height === 1024)).toBe(true);
+    const xs = [...new Set(tiles.map((t) => t.x))].sort((a, b) => a - b);
+    const ys = [...new Set(tiles.map((t) => t.y))].sort((a, b) => a - b);
+    expect(tiles).toHaveLength(xs.length * ys.length);
+    expect([xs[0], xs.at(-1)! + 1024, ys[0], ys.at(-1)! + 1024]).toEqual([0, 4032, 0, 3024]);
+    for (const s of [xs, ys]) for (let i = 1; i < s.length; i++) expect(s[i - 1]! + 1024 - s[i]!).toBeGreaterThanOrEqual(384);
+    // An image smaller than a tile is one tile of its own size.
+    expect(tileRects(300, 200, 1024, 384)).toEqual([{ x: 0, y: 0, width: 300, height: 200 }]);
+  });
+
+  it('counts strong edges: none on a flat image, many on a code', () => {
+    const flat = grayRegion({ data: new Uint8ClampedArray(64 * 64 * 4).fill(180), width: 64, height: 64 }, { x: 0, y: 0, width: 64, height: 64 }, 1);
+    expect(edgeCount(flat, { x: 0, y: 0, width: 64, height: 64 })).toBe(0);
+    const code = drawCode('edges', { px: 3 });
+    const g = grayRegion(code, fullRect(code), 1);
+    expect(edgeCount(g, fullRect(g))).toBeGreaterThan(200);
+  });
+
+
   it('box-filters to grey and doubles without shifting the picture', () => {
     const frame: RgbaFrame = { data: new Uint8ClampedArray([0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255]), width: 2, height: 2 };
     const full = grayRegion(frame, fullRect(frame), 1);

@@ -9,8 +9,12 @@
 export const SCAN_REGION_FRACTION = 0.8;
 /** Longest side of the pixels posted to the worker for a camera frame. */
 export const SCAN_MAX_SIDE = 640;
-/** Longest side of a still image (file, drop, paste) before decoding: bigger photos are scaled down. */
-export const IMAGE_MAX_SIDE = 2400;
+/**
+ * Longest side of a still image (file, drop, paste) before decoding: bigger photos are scaled down.
+ * 4096 keeps a 12 MP phone photo at full resolution for the decoder's native-resolution tile
+ * search (a small code in a big photo), as `npm run bench:qr -- --photos` measures it.
+ */
+export const IMAGE_MAX_SIDE = 4096;
 
 /** Source rectangle in video pixels (sx, sy, sw, sh) and the size it is drawn at (dw × dh). */
 export interface CropRect {

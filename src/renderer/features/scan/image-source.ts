@@ -36,7 +36,7 @@ export class ImageReadError extends Error {
 
 /**
  * Decodes an image blob and returns its pixels, scaled down so the longer side is at most
- * IMAGE_MAX_SIDE (a 12-megapixel photo would otherwise be 48 MB of RGBA for one decode).
+ * IMAGE_MAX_SIDE (at most ~64 MB of RGBA for one decode; a 50 MP photo would be 200 MB).
  */
 export async function rgbaOfImage(blob: Blob): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
   let bitmap: ImageBitmap;

@@ -18,10 +18,12 @@
  *           binarizer, jsqr) — the next frame is another chance, so six frames try everything.
  *           A decoder in camera mode keeps that rotation: use one decoder per video stream.
  *   still   an image file or a pasted screenshot, decoded once: several scales, both binarizers,
- *           inverted codes, rotation, and jsqr on whatever zxing missed.
+ *           inverted codes, rotation, and jsqr on whatever zxing missed; in a photo larger than
+ *           STILL_MAX_SIDE, a search of tiles at twice and at native resolution (a small code in
+ *           a 12 MP photo), busiest tiles first, within STILL_BUDGET_MS.
  */
 import jsQR from 'jsqr';
-import { assertFrame, centreSquare, double, fullRect, grayRegion, grayToRgba, halve, smooth, texture, type GrayImage, type RgbaFrame } from './frame';
+import { assertFrame, centreSquare, double, edgeCount, fullRect, grayRegion, grayToRgba, halve, smooth, texture, tileRects, type GrayImage, type RgbaFrame } from './frame';
 import { loadZxing, type ZxingReader } from './zxing';
 
 export type { RgbaFrame } from './frame';
@@ -37,6 +39,8 @@ export interface QrDecoderOptions {
   wasm?: WasmSource;
   /** Restrict the engines (benchmarks compare them); default: zxing + jsqr with `wasm`, jsqr without. */
   engines?: readonly QrEngine[];
+  /** Milliseconds for the still-image budget (default performance.now); tests pass their own. */
+  clock?: () => number;
 }
 
 export interface DecodeOptions {
@@ -62,6 +66,16 @@ export const STILL_MAX_SIDE = 2048;
 export const JSQR_MAX_TEXTURE = 48;
 /** Still images up to this size (longer side) also get a pass at twice the size. */
 export const STILL_UPSCALE_BELOW = 1280;
+/** Native-resolution tiles of a large photo: this many px a side (the doubled pass uses half-size tiles)… */
+export const STILL_TILE_SIDE = 1024;
+/** …overlapping by this much, so a code up to this size lies whole in some tile (larger ones read downscaled). */
+export const STILL_TILE_OVERLAP = 384;
+/** The tile search (and jsqr after it, on large photos) stops once the still decode has run this long: a photo with no code stays bounded. */
+export const STILL_BUDGET_MS = 1200;
+/** Tiles with fewer strong-edge pixels than this (at the downscaled level) are blank: no code to find. */
+export const STILL_TILE_MIN_EDGES = 48;
+
+const defaultClock = (): number => globalThis.performance.now();
 
 export async function createQrDecoder(options: QrDecoderOptions = {}): Promise<QrDecoder> {
   const mode = options.mode ?? 'still';
@@ -76,6 +90,7 @@ export async function createQrDecoder(options: QrDecoderOptions = {}): Promise<Q
     zxing = await loadZxing(options.wasm);
   }
   const useJsqr = engines.includes('jsqr');
+  const now = options.clock ?? defaultClock;
 
   // Camera mode spends one engine pass per frame and interleaves strategies across frames: the
   // scene barely changes in 33 ms, so six frames (200 ms at 30 fps) try everything while each
@@ -101,8 +116,10 @@ export async function createQrDecoder(options: QrDecoderOptions = {}): Promise<Q
   };
 
   const still = async (frame: RgbaFrame): Promise<string | null> => {
+    const deadline = now() + STILL_BUDGET_MS;
     const longer = Math.max(frame.width, frame.height);
-    const base = grayRegion(frame, fullRect(frame), Math.ceil(longer / STILL_MAX_SIDE));
+    const factor = Math.ceil(longer / STILL_MAX_SIDE);
+    const base = grayRegion(frame, fullRect(frame), factor);
     // A pyramid: big photos also get halved levels (a large blurry code reads better smaller),
     // small images a doubled one (ZXing needs a few pixels a module to find a code).
     const levels: GrayImage[] = [base];
@@ -123,8 +140,13 @@ export async function createQrDecoder(options: QrDecoderOptions = {}): Promise<Q
         const text = await zxing.read(img, effort);
         if (text !== null) return text;
       }
+      if (factor > 1) {
+        const text = await tiles(frame, base, factor, deadline);
+        if (text !== null) return text;
+      }
     }
-    if (useJsqr && texture(base) <= JSQR_MAX_TEXTURE) {
+    // jsqr last; on a large photo only if the tile search left time (it costs 0.1–0.4 s there).
+    if (useJsqr && texture(base) <= JSQR_MAX_TEXTURE && (factor === 1 || now() < deadline)) {
       // jsqr binarizes in 8 px blocks, so each scale gives it a different picture: the level
       // nearest 1000 px first, then half that, then (for small images) double.
       const sorted = [...levels].sort((a, b) => Math.abs(Math.max(a.width, a.height) - 1000) - Math.abs(Math.max(b.width, b.height) - 1000));
@@ -132,6 +154,36 @@ export async function createQrDecoder(options: QrDecoderOptions = {}): Promise<Q
       const jsqrLevels = [first, ...(Math.min(first.width, first.height) >= 240 ? [halve(first)] : []), ...(doubled && longerBase <= 700 ? [doubled] : [])];
       for (const img of jsqrLevels) {
         const text = jsqr(img, 'attemptBoth');
+        if (text !== null) return text;
+      }
+    }
+    return null;
+  };
+
+  // A photo larger than the working size was read downscaled: a code 100–300 px across in a
+  // 4000 px photo is then 1–2 px a module, too small for any detector. Read the photo again in
+  // tiles (a whole 12 MP image in one zxing call drowns its finder search in clutter): first
+  // half-size tiles doubled (a defocused code of 2–4 px a module reads only upscaled, like small
+  // codes in small images; measured: this order reads more within the budget, and sooner), then
+  // native-resolution tiles for codes too large for the small ones. The busiest tiles go first —
+  // a code is dense in strong edges — blank ones not at all, and the search stops at `deadline`.
+  const tiles = async (frame: RgbaFrame, base: GrayImage, factor: number, deadline: number): Promise<string | null> => {
+    const busiest = (side: number, overlap: number) =>
+      tileRects(frame.width, frame.height, side, overlap)
+        .map((rect) => ({
+          rect,
+          edges: edgeCount(base, { x: Math.floor(rect.x / factor), y: Math.floor(rect.y / factor), width: Math.ceil(rect.width / factor), height: Math.ceil(rect.height / factor) }),
+        }))
+        .filter((t) => t.edges >= STILL_TILE_MIN_EDGES)
+        .sort((a, b) => b.edges - a.edges);
+    for (const [side, overlap, upscale] of [
+      [STILL_TILE_SIDE / 2, STILL_TILE_OVERLAP / 2, true],
+      [STILL_TILE_SIDE, STILL_TILE_OVERLAP, false],
+    ] as const) {
+      for (const { rect } of busiest(side, overlap)) {
+        if (now() >= deadline) return null;
+        const tile = grayRegion(frame, rect, 1);
+        const text = await zxing!.read(upscale ? double(tile) : tile, 'tile');
         if (text !== null) return text;
       }
     }

@@ -193,3 +193,42 @@ export function texture(img: GrayImage): number {
   }
   return n === 0 ? 0 : sum / n;
 }
+
+/**
+ * Overlapping square tiles covering a `width`×`height` image: `side` px a side (smaller only when
+ * the image is), neighbours sharing at least `overlap` px, so any object up to `overlap` px across
+ * lies whole inside at least one tile. Tiles are spread evenly (the last one ends at the border).
+ */
+export function tileRects(width: number, height: number, side: number, overlap: number): Rect[] {
+  const starts = (length: number): number[] => {
+    const s = Math.min(side, length);
+    if (s === length) return [0];
+    const count = Math.ceil((length - s) / Math.max(1, s - overlap)) + 1;
+    return Array.from({ length: count }, (_, i) => Math.round(((length - s) * i) / (count - 1)));
+  };
+  const out: Rect[] = [];
+  const w = Math.min(side, width);
+  const h = Math.min(side, height);
+  for (const y of starts(height)) for (const x of starts(width)) out.push({ x, y, width: w, height: h });
+  return out;
+}
+
+/**
+ * How many pixels of `rect` (in `img` coordinates) sit on a strong edge (a neighbour, right or
+ * below, differs by more than `step` grey levels). A QR code is dense in such edges; a wall, a
+ * sky or a blank page has almost none — the tile search looks at busy tiles first and skips empty ones.
+ */
+export function edgeCount(img: GrayImage, rect: Rect, step = 24): number {
+  const { width: w, data: s } = img;
+  const x1 = Math.min(img.width - 1, rect.x + rect.width);
+  const y1 = Math.min(img.height - 1, rect.y + rect.height);
+  let n = 0;
+  for (let y = Math.max(0, rect.y); y < y1; y++) {
+    const r = y * w;
+    for (let x = Math.max(0, rect.x); x < x1; x++) {
+      const v = s[r + x]!;
+      if (Math.abs(v - s[r + x + 1]!) > step || Math.abs(v - s[r + w + x]!) > step) n++;
+    }
+  }
+  return n;
+}

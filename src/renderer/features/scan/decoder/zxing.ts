@@ -7,8 +7,13 @@ import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm
 import { grayToRgba, type GrayImage } from './frame';
 import type { WasmSource } from './decode';
 
-/** fast(-histogram): one pass for live frames; thorough: ZXing's own multi-scale/rotate/invert search; histogram: the other binarizer. */
-export type ZxingEffort = 'fast' | 'fast-histogram' | 'thorough' | 'histogram';
+/**
+ * fast(-histogram): one pass for live frames; thorough: ZXing's own multi-scale/rotate/invert search;
+ * histogram: the other binarizer; tile: tryHarder and ZXing's downscaled retries, for the many
+ * tiles of a large photo (rotate/invert would multiply the cost of every tile for codes the
+ * whole-image passes already cover).
+ */
+export type ZxingEffort = 'fast' | 'fast-histogram' | 'thorough' | 'histogram' | 'tile';
 
 export interface ZxingReader {
   read(img: GrayImage, effort: ZxingEffort): Promise<string | null>;
@@ -20,6 +25,7 @@ const EFFORT: Record<ZxingEffort, ReaderOptions> = {
   'fast-histogram': { ...common, binarizer: 'GlobalHistogram', tryHarder: false, tryRotate: false, tryInvert: false, tryDownscale: false },
   thorough: { ...common, tryHarder: true, tryRotate: true, tryInvert: true, tryDownscale: true },
   histogram: { ...common, binarizer: 'GlobalHistogram', tryHarder: true, tryRotate: true, tryInvert: true, tryDownscale: true },
+  tile: { ...common, tryHarder: true, tryRotate: false, tryInvert: false, tryDownscale: true },
 };
 
 let loaded: { bytes: ArrayBuffer; ready: Promise<unknown> } | null = null;
