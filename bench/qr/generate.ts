@@ -81,6 +81,22 @@ function homography(src: [number, number][], dst: [number, number][]): number[] 
   return [...Array.from({ length: 8 }, (_, i) => A[i]![8]! / A[i]![i]!), 1];
 }
 
+/**
+ * Visits the 2×2 sub-pixel samples of pixel (x, y) (anti-aliasing), each with its position in
+ * code space: `H` maps image coordinates onto the code's module grid.
+ */
+function forEachSubSample(H: number[], x: number, y: number, visit: (u: number, v: number, px: number, py: number) => void): void {
+  for (const oy of SUB_SAMPLES) {
+    for (const ox of SUB_SAMPLES) {
+      const px = x + ox;
+      const py = y + oy;
+      const w = H[6]! * px + H[7]! * py + 1;
+      visit((H[0]! * px + H[1]! * py + H[2]!) / w, (H[3]! * px + H[4]! * py + H[5]!) / w, px, py);
+    }
+  }
+}
+const SUB_SAMPLES = [0.25, 0.75] as const;
+
 interface Scene {
   width: number;
   height: number;
@@ -125,36 +141,28 @@ function renderScene(r: Rand, matrix: boolean[][], s: Scene): Float32Array {
   const blobs = Array.from({ length: 6 }, () => ({ x: r() * s.width, y: r() * s.height, rad: between(r, 30, 250), v: between(r, -80, 80) }));
   const bars = Array.from({ length: int(r, 0, 6) }, () => ({ x: r() * s.width, y: r() * s.height, w: between(r, 5, 120), h: between(r, 5, 120), v: between(r, 0, 255) }));
   const out = new Float32Array(s.width * s.height);
-  const sub = [0.25, 0.75];
   for (let y = 0; y < s.height; y++) {
     for (let x = 0; x < s.width; x++) {
       let acc = 0;
-      for (const oy of sub) {
-        for (const ox of sub) {
-          const px = x + ox;
-          const py = y + oy;
-          const w = H[6]! * px + H[7]! * py + 1;
-          const u = (H[0]! * px + H[1]! * py + H[2]!) / w;
-          const v = (H[3]! * px + H[4]! * py + H[5]!) / w;
-          let val: number;
-          if (u >= 0 && v >= 0 && u < n && v < n) {
-            const dark = matrix[Math.floor(v)]![Math.floor(u)]! !== s.inverted;
-            val = dark ? s.ink : s.paper;
-          } else if (u > -paperEdge && v > -paperEdge && u < n + paperEdge && v < n + paperEdge) {
-            // Inverted codes have a dark quiet zone; the paper beyond it is light again.
-            const inQuiet = u > -s.quiet && v > -s.quiet && u < n + s.quiet && v < n + s.quiet;
-            val = s.inverted && inQuiet ? s.ink : s.paper;
-          } else {
-            val = bgBase;
-            for (const b of blobs) {
-              const d2 = ((px - b.x) ** 2 + (py - b.y) ** 2) / (b.rad * b.rad);
-              if (d2 < 1) val += b.v * (1 - d2);
-            }
-            for (const b of bars) if (px >= b.x && px < b.x + b.w && py >= b.y && py < b.y + b.h) val = b.v;
+      forEachSubSample(H, x, y, (u, v, px, py) => {
+        let val: number;
+        if (u >= 0 && v >= 0 && u < n && v < n) {
+          const dark = matrix[Math.floor(v)]![Math.floor(u)]! !== s.inverted;
+          val = dark ? s.ink : s.paper;
+        } else if (u > -paperEdge && v > -paperEdge && u < n + paperEdge && v < n + paperEdge) {
+          // Inverted codes have a dark quiet zone; the paper beyond it is light again.
+          const inQuiet = u > -s.quiet && v > -s.quiet && u < n + s.quiet && v < n + s.quiet;
+          val = s.inverted && inQuiet ? s.ink : s.paper;
+        } else {
+          val = bgBase;
+          for (const b of blobs) {
+            const d2 = ((px - b.x) ** 2 + (py - b.y) ** 2) / (b.rad * b.rad);
+            if (d2 < 1) val += b.v * (1 - d2);
           }
-          acc += val;
+          for (const b of bars) if (px >= b.x && px < b.x + b.w && py >= b.y && py < b.y + b.h) val = b.v;
         }
-      }
+        acc += val;
+      });
       out[y * s.width + x] = acc / 4;
     }
   }
@@ -437,7 +445,6 @@ export function makePhotoSample(r: Rand, index: number, withCode: boolean): Phot
       x1: Math.min(width, Math.ceil(cx + reach)),
       y1: Math.min(height, Math.ceil(cy + reach)),
     };
-    const sub = [0.25, 0.75];
     const mAmp = screen ? between(r, 0.1, 0.3) : 0;
     const mf = between(r, 0.7, 1.6);
     const ma = between(r, -0.4, 0.4);
@@ -445,22 +452,15 @@ export function makePhotoSample(r: Rand, index: number, withCode: boolean): Phot
       for (let x = box.x0; x < box.x1; x++) {
         let acc = 0;
         let inside = 0;
-        for (const oy of sub) {
-          for (const ox of sub) {
-            const px = x + ox;
-            const py = y + oy;
-            const w = H[6]! * px + H[7]! * py + 1;
-            const u = (H[0]! * px + H[1]! * py + H[2]!) / w;
-            const v = (H[3]! * px + H[4]! * py + H[5]!) / w;
-            if (u >= 0 && v >= 0 && u < n && v < n) {
-              acc += qr.data[Math.floor(v)]![Math.floor(u)]! ? ink : paper;
-              inside++;
-            } else if (u > -sheet && v > -sheet && u < n + sheet && v < n + sheet) {
-              acc += paper;
-              inside++;
-            } else acc += lum[y * width + x]!;
-          }
-        }
+        forEachSubSample(H, x, y, (u, v) => {
+          if (u >= 0 && v >= 0 && u < n && v < n) {
+            acc += qr.data[Math.floor(v)]![Math.floor(u)]! ? ink : paper;
+            inside++;
+          } else if (u > -sheet && v > -sheet && u < n + sheet && v < n + sheet) {
+            acc += paper;
+            inside++;
+          } else acc += lum[y * width + x]!;
+        });
         let val = acc / 4;
         // A screen: its pixel grid beating with the sensor's (moiré), only on the screen.
         if (mAmp > 0 && inside > 0) val *= 1 - mAmp * (0.5 + 0.5 * Math.sin((x * Math.cos(ma) + y * Math.sin(ma)) * mf));
